@@ -1,0 +1,25 @@
+"""Compiler-style errors: every problem is reported as ``path:line: message``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class DubenError(Exception):
+    """Raised with every problem found, so the user fixes them in one pass."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = sorted(problems if isinstance(problems, list) else [problems])
+        super().__init__("\n".join(str(p) for p in self.problems))
