@@ -1,0 +1,67 @@
+"""Tags from an editable vocabulary (data/tags.yaml): keywords counted, never guessed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .article import Article
+from .errors import DubenError, Problem
+
+VOCABULARY_FILE = Path("data") / "tags.yaml"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Tag -> keywords, in the editors' order, with the matching threshold."""
+
+    keywords: tuple[tuple[str, tuple[str, ...]], ...]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]  # group name -> its tags
+    min_mentions: int
+    fallback: str
+
+
+def parse_vocabulary(text: str, path: str) -> Vocabulary:
+    """Read the vocabulary YAML; raise DubenError naming the file on a bad shape."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DubenError(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}"))
+    try:
+        groups = data["groups"]
+        keywords = tuple(
+            (str(tag), tuple(str(k) for k in words))
+            for tags in groups.values() for tag, words in tags.items()
+        )
+        vocabulary = Vocabulary(
+            keywords=keywords,
+            groups=tuple((str(g), tuple(str(t) for t in tags)) for g, tags in groups.items()),
+            min_mentions=int(data.get("min_mentions", 2)),
+            fallback=str(data["fallback"]),
+        )
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        raise DubenError(Problem(
+            path, None, f"expected groups: {{group: {{tag: [keywords]}}}} and fallback ({exc})"
+        )) from None
+    if any(not words for _, words in keywords):
+        raise DubenError(Problem(path, None, "every tag needs at least one keyword"))
+    return vocabulary
+
+
+def load_vocabulary(root: Path) -> Vocabulary:
+    """The project's vocabulary file, parsed."""
+    path = root / VOCABULARY_FILE
+    return parse_vocabulary(path.read_text(encoding="utf-8"), str(VOCABULARY_FILE))
+
+
+def tag_article(article: Article, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Tags whose keywords the article mentions often enough; the fallback if none."""
+    headline = " ".join(filter(None, (article.kicker, article.title, article.subtitle)))
+    text = " ".join(filter(None, (article.body, article.editors_note, article.column)))
+    tags = tuple(
+        tag for tag, words in vocabulary.keywords
+        if sum(2 * headline.count(w) + text.count(w) for w in words) >= vocabulary.min_mentions
+    )
+    return tags or (vocabulary.fallback,)
