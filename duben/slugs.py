@@ -1,0 +1,53 @@
+"""Readable ASCII slugs from Chinese titles (pinyin without tones).
+
+A slug is derived once, when split first meets an article, and is then kept in
+content/ for good: titles change after corrections, URLs must not.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+MAX_LENGTH = 60
+FALLBACK = "article"
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(title: str) -> str:
+    """Lowercase pinyin syllables and ASCII words joined by '-', at most ~60 chars, never empty."""
+    # NFKC first: full-width digits and letters become ASCII, ④ becomes 4.
+    text = unicodedata.normalize("NFKC", title)
+    words: list[str] = []
+    for chunk in lazy_pinyin(text, style=Style.NORMAL):
+        # Non-Han chunks pass through pypinyin unchanged; fold accents (yè -> ye),
+        # then anything that is not ASCII letters or digits separates words.
+        folded = unicodedata.normalize("NFKD", chunk).encode("ascii", "ignore").decode()
+        words.extend(w for w in _NOT_ALNUM.split(folded.lower()) if w)
+    return _cap(words) or FALLBACK
+
+
+def unique_slug(candidate: str, taken: set[str]) -> str:
+    """`candidate`, or the first of `candidate-2`, `candidate-3`, … not in `taken`.
+
+    `taken` is not changed; the caller records the slug it decides to use.
+    """
+    if candidate not in taken:
+        return candidate
+    n = 2
+    while f"{candidate}-{n}" in taken:
+        n += 1
+    return f"{candidate}-{n}"
+
+
+def _cap(words: list[str]) -> str:
+    """Join words, stopping at the last word boundary within MAX_LENGTH."""
+    slug = ""
+    for word in words:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > MAX_LENGTH:
+            # A single over-long first word is cut; otherwise stop between words.
+            return slug or word[:MAX_LENGTH]
+        slug = longer
+    return slug
