@@ -1,0 +1,416 @@
+"""The importer: seeds/*.txt -> content/<page>/<NN>-<slug>.md, atomically.
+
+Like Pelican's importers, split writes ordinary content files that editors then
+own. So it never overwrites a file an editor changed (unless forced), keeps
+every slug it once wrote, leaves the articles of a vanished seed in place, and
+replaces content/ in one rename or not at all. A manifest beside the articles
+(content/.split-manifest.json) records the sha256 of each file as split wrote it,
+which is how a hand edit is told from split's own output.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+import yaml
+
+from . import atomic, segment, tagging
+from .article import Article, dump_article
+from .errors import DubenError, Problem
+from .pagedata import load_page_data
+from .seeds import decode_seed, list_seeds
+from .slugs import slugify, unique_slug
+
+CONTENT = "content"
+MANIFEST = ".split-manifest.json"
+DROPPED_LIST = ".dropped.txt"
+_OWN_FILES = (MANIFEST, DROPPED_LIST)  # rewritten by every run, never "hand-edited"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Dropped:
+    """A seed line that no article holds (layout matter), and why."""
+
+    file: str  # seeds/<name>.txt
+    line: int
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}: {self.text}"
+
+
+@dataclass(frozen=True)
+class SplitReport:
+    """What one split run did; every path is project-relative (content/…, seeds/…)."""
+
+    written: tuple[str, ...]  # new or changed files (forced ones included)
+    unchanged: tuple[str, ...]  # split's output, byte for byte what was there
+    skipped_hand_edited: tuple[str, ...]  # edited by hand, so not overwritten
+    orphaned: tuple[str, ...]  # kept although no seed yields them now
+    dropped: tuple[Dropped, ...]  # every seed line kept out of the articles
+    forced: tuple[str, ...] = ()  # hand-edited files overwritten because of --force
+    removed: tuple[str, ...] = ()  # split's own unedited files its seed no longer yields
+    vanished: tuple[str, ...] = ()  # seeds that content/ has articles from but that are gone
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One manifest record: where a content file came from and its bytes as split wrote them."""
+
+    source: str
+    order: int
+    slug: str
+    sha256: str | None  # None: split never wrote these bytes (file found, not made)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One seed's split, keyed by the seed's project-relative path."""
+
+    seed: str
+    articles: tuple[Article, ...]
+
+
+def run_split(root: Path, *, force: bool = False) -> SplitReport:
+    """Split every seed into content/; raise DubenError (and write nothing) on any problem."""
+    content = root / CONTENT
+    # 1. Read, decode and split every seed, and read the tag vocabulary and the last
+    #    run's manifest, collecting every problem before anything is written.
+    problems: list[Problem] = []
+    pages, dropped = _split_all(root, problems)
+    vocabulary = _attempt(problems, _vocabulary, root)
+    manifest = _attempt(problems, _load_manifest, content)
+    if problems or vocabulary is None or manifest is None:
+        raise DubenError(problems)
+    old = _read_tree(content)
+
+    # 2. Give every article its slug (kept from content/ when known) and its tags.
+    known = _known_slugs(manifest, old)
+    outputs = _name_articles(pages, known, vocabulary)
+
+    # 3. Decide file by file what the new content/ holds, then build it beside the old
+    #    one and swap it in; on any failure the old content/ is left as it was.
+    plan = _plan(outputs, old, manifest, {p.seed for p in pages}, force)
+    staged = atomic.staging_dir(content)
+    try:
+        _write_staged(staged, content, plan, dropped)
+        atomic.swap_in(staged, content)
+    except BaseException:
+        atomic.discard(staged)
+        raise
+    return plan.report(dropped)
+
+
+# --- reading seeds ---------------------------------------------------------------------
+
+
+def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[Dropped, ...]]:
+    """Every seed split, in name order; what goes wrong is added to `problems`."""
+    seeds = list_seeds(root)
+    if not seeds:
+        problems.append(Problem("seeds", None, "no seed pages (*.txt) to split"))
+    pages: list[_Page] = []
+    dropped: list[Dropped] = []
+    for seed in seeds:
+        rel = seed.relative_to(root).as_posix()
+        # Decoding and page data are independent: report both when both are wrong.
+        text = _attempt(problems, _decode, seed, rel)
+        data = _attempt(problems, load_page_data, seed, root)
+        if text is None or data is None:
+            continue
+        split = _attempt(problems, segment.split_page, text, rel, data)
+        if split is None:
+            continue
+        problems.extend(split.problems)
+        problems.extend(_check_split(split, rel))
+        pages.append(_Page(rel, split.articles))
+        dropped.extend(Dropped(rel, d.line, d.text, d.reason) for d in split.dropped)
+    return pages, tuple(sorted(dropped))
+
+
+def _decode(seed: Path, shown: str) -> str:
+    try:
+        data = seed.read_bytes()
+    except OSError as exc:
+        raise DubenError(Problem(shown, None, f"cannot read: {exc.strerror}")) from None
+    return decode_seed(data, shown)
+
+
+def _attempt(problems: list[Problem], step: Callable[..., T], *args: Any) -> T | None:
+    """`step(*args)`, or None after adding its problems, so one run reports all of them."""
+    try:
+        return step(*args)
+    except DubenError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _check_split(split: segment.PageSplit, seed: str) -> list[Problem]:
+    """What would make the output ambiguous: no article at all, or two on one file number."""
+    if not split.articles and not split.problems:
+        return [Problem(seed, None, "no article found on this page")]
+    orders = [a.source.order for a in split.articles]
+    return [
+        Problem(seed, None, f"the splitter gave {orders.count(n)} articles order {n}")
+        for n in sorted(set(orders)) if orders.count(n) > 1
+    ]
+
+
+def _vocabulary(root: Path) -> tagging.Vocabulary:
+    try:
+        return tagging.load_vocabulary(root)
+    except OSError as exc:
+        raise DubenError(Problem(tagging.VOCABULARY_FILE.as_posix(), None,
+                                 f"cannot read the tag vocabulary: {exc.strerror}")) from None
+
+
+# --- what content/ holds now -------------------------------------------------------
+
+
+def _read_tree(content: Path) -> dict[str, bytes]:
+    """Every file under content/ (paths relative to it), except split's own bookkeeping."""
+    if not content.is_dir():
+        return {}
+    return {
+        p.relative_to(content).as_posix(): p.read_bytes()
+        for p in sorted(content.rglob("*"))
+        if p.is_file() and p.relative_to(content).as_posix() not in _OWN_FILES
+    }
+
+
+def _load_manifest(content: Path) -> dict[str, _Entry]:
+    """The manifest of the last run; empty when there is none (every file then counts as
+    hand-made, so nothing is overwritten that split cannot vouch for)."""
+    path = content / MANIFEST
+    shown = f"{CONTENT}/{MANIFEST}"
+    if not path.exists():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: _Entry(str(e["source"]), int(e["order"]), str(e["slug"]),
+                         None if e["sha256"] is None else str(e["sha256"]))
+            for name, e in raw["files"].items()
+        }
+    except json.JSONDecodeError as exc:
+        raise DubenError(Problem(shown, exc.lineno, f"invalid JSON: {exc.msg}")) from None
+    except (UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DubenError(Problem(
+            shown, None, f"not a split manifest ({exc!r}); delete it to treat every file "
+            "in content/ as hand-edited",
+        )) from None
+
+
+def _known_slugs(manifest: dict[str, _Entry], old: dict[str, bytes]) -> dict[tuple[str, int], str]:
+    """(seed, order) -> slug already written to content/, manifest first, then front matter."""
+    known = {(e.source, e.order): e.slug for _, e in sorted(manifest.items())}
+    for name, data in old.items():
+        if name in manifest or not name.endswith(".md"):
+            continue
+        found = _front_matter_key(data)
+        if found is not None:
+            known.setdefault(found[0], found[1])
+    return known
+
+
+def _front_matter_key(data: bytes) -> tuple[tuple[str, int], str] | None:
+    """((source file, order), slug) from a content file, or None if it does not say."""
+    try:
+        text = data.decode("utf-8")
+        _, meta, _ = text.split("---\n", 2)
+        front = yaml.safe_load(meta)
+        key = (str(front["source"]["file"]), int(front["source"]["order"]))
+        slug = front["slug"]
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        return None
+    return (key, slug) if isinstance(slug, str) and slug else None
+
+
+# --- the new content/ ---------------------------------------------------------------
+
+
+def _name_articles(
+    pages: list[_Page],
+    known: dict[tuple[str, int], str],
+    vocabulary: tagging.Vocabulary,
+) -> dict[str, tuple[bytes, _Entry]]:
+    """content-relative path -> (file bytes, manifest entry) for every article."""
+    articles = [(p.seed, a) for p in pages for a in sorted(p.articles, key=_order)]
+    # Known slugs first, so a new article never takes one already in content/ (that
+    # includes the slugs of kept files whose seed is gone).
+    taken = set(known.values())
+    slugs: dict[tuple[str, int], str] = {}
+    for seed, article in articles:
+        key = (seed, article.source.order)
+        if key in known and known[key] not in slugs.values():
+            slugs[key] = known[key]
+    for seed, article in articles:  # seed name, then page order: deterministic
+        key = (seed, article.source.order)
+        if key not in slugs:
+            slugs[key] = unique_slug(slugify(article.title), taken)
+            taken.add(slugs[key])
+
+    outputs: dict[str, tuple[bytes, _Entry]] = {}
+    for seed, article in articles:
+        order = article.source.order
+        slug = slugs[(seed, order)]
+        named = replace(article, slug=slug)
+        final = replace(named, tags=tuple(tagging.tag_article(named, vocabulary)))
+        data = dump_article(final).encode("utf-8")
+        name = f"{PurePosixPath(seed).stem}/{order:02d}-{slug}.md"
+        outputs[name] = (data, _Entry(seed, order, slug, _sha256(data)))
+    return outputs
+
+
+def _order(article: Article) -> int:
+    return article.source.order
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The new content/: bytes to write, files to carry over, and why."""
+
+    write: dict[str, bytes]
+    keep: tuple[str, ...]  # copied across unchanged from the old content/
+    manifest: dict[str, _Entry]
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    skipped: tuple[str, ...]
+    forced: tuple[str, ...]
+    orphaned: tuple[str, ...]
+    removed: tuple[str, ...]
+    vanished: tuple[str, ...]
+
+    def report(self, dropped: tuple[Dropped, ...]) -> SplitReport:
+        def shown(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(f"{CONTENT}/{n}" for n in names)
+
+        return SplitReport(
+            written=shown(self.written), unchanged=shown(self.unchanged),
+            skipped_hand_edited=shown(self.skipped), orphaned=shown(self.orphaned),
+            dropped=dropped, forced=shown(self.forced), removed=shown(self.removed),
+            vanished=self.vanished,
+        )
+
+
+def _plan(
+    outputs: dict[str, tuple[bytes, _Entry]],
+    old: dict[str, bytes],
+    manifest: dict[str, _Entry],
+    seeds: set[str],
+    force: bool,
+) -> _Plan:
+    """Compare split's output with content/ as it is; pure, so every rule is testable."""
+    write: dict[str, bytes] = {}
+    keep: list[str] = []
+    entries: dict[str, _Entry] = {}
+    written, unchanged, skipped, forced, orphaned, removed = [], [], [], [], [], []
+
+    for name, (data, entry) in sorted(outputs.items()):
+        current = old.get(name)
+        if current == data:
+            unchanged.append(name)
+            keep.append(name)
+            entries[name] = entry
+        elif current is None or _untouched(name, current, manifest):
+            written.append(name)
+            write[name] = data
+            entries[name] = entry
+        elif force:
+            written.append(name)
+            forced.append(name)
+            write[name] = data
+            entries[name] = entry
+        else:
+            skipped.append(name)
+            keep.append(name)
+            # Keep the sha split last wrote (None if never): the file stays protected
+            # until the editor's bytes match split's output again.
+            previous = manifest.get(name)
+            entries[name] = replace(entry, sha256=previous.sha256 if previous else None)
+
+    for name, current in sorted(old.items()):
+        if name in outputs:
+            continue
+        seed = _seed_of(name, manifest)
+        if seed in seeds and _untouched(name, current, manifest):
+            removed.append(name)  # split's own file; its seed no longer yields it
+            continue
+        orphaned.append(name)
+        keep.append(name)
+        if name in manifest:
+            entries[name] = manifest[name]
+
+    vanished = sorted(
+        {s for s in (_seed_of(n, manifest) for n in orphaned) if s and s not in seeds}
+    )
+    return _Plan(
+        write=write, keep=tuple(sorted(keep)), manifest=entries,
+        written=tuple(written), unchanged=tuple(unchanged), skipped=tuple(skipped),
+        forced=tuple(forced), orphaned=tuple(orphaned), removed=tuple(removed),
+        vanished=tuple(vanished),
+    )
+
+
+def _untouched(name: str, current: bytes, manifest: dict[str, _Entry]) -> bool:
+    """True when the file is byte for byte what split last wrote there."""
+    entry = manifest.get(name)
+    return entry is not None and entry.sha256 == _sha256(current)
+
+
+def _seed_of(name: str, manifest: dict[str, _Entry]) -> str | None:
+    """The seed a content file belongs to: its manifest record, else its page folder."""
+    if name in manifest:
+        return manifest[name].source
+    parts = PurePosixPath(name).parts
+    return f"seeds/{parts[0]}.txt" if len(parts) > 1 else None
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _write_staged(staged: Path, content: Path, plan: _Plan, dropped: tuple[Dropped, ...]) -> None:
+    """Fill the staging folder: new files, carried-over files, manifest, dropped list."""
+    for name, data in plan.write.items():
+        _write_bytes(staged / name, data)
+    for name in plan.keep:
+        target = staged / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(content / name, target)  # keeps an editor's file as it is, mtime too
+    _write_bytes(staged / MANIFEST, _dump_manifest(plan.manifest))
+    _write_bytes(staged / DROPPED_LIST, _dump_dropped(dropped))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _dump_manifest(entries: dict[str, _Entry]) -> bytes:
+    files = {
+        name: {"order": e.order, "sha256": e.sha256, "slug": e.slug, "source": e.source}
+        for name, e in entries.items()
+    }
+    text = json.dumps({"files": files, "version": 1}, ensure_ascii=False, indent=2,
+                      sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def _dump_dropped(dropped: tuple[Dropped, ...]) -> bytes:
+    header = (
+        "# Seed lines that split kept out of every article (layout matter).\n"
+        "# Written by `build.py split`; every other seed line is in an article.\n"
+        "# file:line: reason: text\n"
+    )
+    return (header + "".join(f"{d}\n" for d in dropped)).encode("utf-8")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
