@@ -1,20 +1,31 @@
-"""Cut one normalised seed page into articles (STUB: being written; contract is fixed)."""
+"""Cut one seed page into articles: group typed blocks, then read each group.
+
+Grouping rules, in the words an editor would use:
+- an article opens with a display group (series line, column, kicker, title,
+  byline); a group is a new article when it carries a series line, a byline or a
+  known column, or when the previous article has closed;
+- an article closes with a trailing credit: （王硕）, 任锁生 摄影报道, 版式设计：…;
+- otherwise display lines inside an article are its section heads;
+- a commentary prints its title and author *after* its body: a title + bare name
+  pair ending an untitled article belongs to that article, and the line that
+  opened it was its column.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .article import Article, Source
+from .article import Article
+from .blocks import Block, Kind, read_blocks
+from .columns import Columns
 from .errors import Problem
 from .pagedata import PageData
+from .pagetext import prepare_page
+from .reading import DroppedLine, read_group
 
+__all__ = ["DroppedLine", "PageSplit", "split_page"]
 
-@dataclass(frozen=True)
-class DroppedLine:
-    """A seed line that belongs to no article (layout matter), with the reason."""
-
-    line: int
-    text: str
-    reason: str
+_HEADER = (Kind.HEADING, Kind.SERIES, Kind.BYLINE)
+_CLOSERS = (Kind.END_BYLINE, Kind.PHOTO_BYLINE, Kind.CREDIT, Kind.NOTICE_LABEL)
 
 
 @dataclass(frozen=True)
@@ -26,17 +37,97 @@ class PageSplit:
     problems: tuple[Problem, ...]  # e.g. unresolved garbled text, as seed:line
 
 
-def split_page(text: str, seed_file: str, data: PageData) -> PageSplit:
-    """Split decoded seed text (str, LF line ends) into articles.
+@dataclass
+class Group:
+    """The blocks of one article while the page is being cut (local to this module)."""
 
-    `seed_file` is the project-relative path (seeds/<name>.txt) used in Source and
-    in problems. Slugs are readable candidates; the caller makes them unique and
-    keeps slugs already written in content/. Tags are left empty; the caller adds them.
+    header: list[Block] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    trailer: list[Block] = field(default_factory=list)
+    closed: bool = False
+
+    def untitled(self) -> bool:
+        headings = [b for b in self.header if b.kind is Kind.HEADING]
+        return not any(b.kind is Kind.BYLINE for b in self.header) and len(headings) <= 1
+
+
+def split_page(
+    text: str, seed_file: str, data: PageData, columns: Columns | None = None
+) -> PageSplit:
+    """Split decoded seed text (LF line ends) into articles.
+
+    Slugs are readable candidates; the caller makes them unique and keeps slugs
+    already written in content/. Tags are left empty; the caller adds them.
     """
-    lines = text.split("\n")
-    body = "\n\n".join(l.strip() for l in lines if l.strip())
-    article = Article(
-        slug="stub", title=next(l for l in lines if l.strip()), kind="article",
-        source=Source(seed_file, 1, (1, len(lines))), original_script="zh-Hans", body=body,
+    columns = columns or Columns({})
+    page = prepare_page(text, seed_file, data)
+    groups = group_blocks(read_blocks(list(page.lines), lambda t: columns.name_of(t) is not None), columns)
+    problems = list(page.problems)
+    if not groups:
+        problems.append(Problem(seed_file, None, "no article found on this page"))
+    articles, dropped = [], []
+    for order, group in enumerate(groups, start=1):
+        result = read_group(group, order, seed_file, page, columns)
+        problems.extend(result.problems)
+        dropped.extend(result.dropped)
+        if result.article is not None:
+            articles.append(result.article)
+    return PageSplit(tuple(articles), tuple(dropped), tuple(problems))
+
+
+def group_blocks(blocks: list[Block], columns: Columns) -> list[Group]:
+    """Assign every block to an article, in page order."""
+    groups: list[Group] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        current = groups[-1] if groups else None
+        if block.kind in _HEADER:
+            j = i
+            while j < len(blocks) and blocks[j].kind in _HEADER:
+                j += 1
+            run = blocks[i:j]
+            following = blocks[j] if j < len(blocks) else None
+            if current is not None and _is_trailing_title(current, run, following):
+                current.trailer.extend(run[:2])
+                current.closed = True
+                run = run[2:]
+            if run:
+                if current is None or current.closed or _opens_article(run, columns):
+                    groups.append(Group(header=list(run)))
+                else:
+                    current.body.extend(run)
+            i = j
+            continue
+        if current is None or (current.closed and block.kind is Kind.PARA):
+            current = Group()
+            groups.append(current)
+        if block.kind in (Kind.PARA, Kind.EDITOR_SIGN):
+            current.body.append(block)
+        else:
+            current.trailer.append(block)
+        if block.kind in _CLOSERS:
+            current.closed = True
+        i += 1
+    return groups
+
+
+def _is_trailing_title(current: Group, run: list[Block], following: Block | None) -> bool:
+    """A title + bare author name printed after an untitled article's body."""
+    return (
+        current.untitled()
+        and not current.closed
+        and any(b.kind is Kind.PARA for b in current.body)
+        and len(run) >= 2
+        and run[0].kind is Kind.HEADING
+        and run[1].kind is Kind.BYLINE
+        and not run[0].text.endswith("——")
+        and (len(run) > 2 or following is None or following.kind is not Kind.PARA)
     )
-    return PageSplit((article,), (), ())
+
+
+def _opens_article(run: list[Block], columns: Columns) -> bool:
+    """Does this display group start a new article rather than a section?"""
+    return any(
+        b.kind in (Kind.SERIES, Kind.BYLINE) or columns.name_of(b.text) is not None for b in run
+    )

@@ -1,0 +1,199 @@
+"""Read one article's blocks into an Article: who wrote it, what it is, what is body."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .article import Article, Figure, Series, Source
+from .blocks import CIRCLED, HAN, Block, Kind, caption_parts, is_terminal, names_in, split_credits
+from .columns import Columns
+from .errors import Problem
+from .pagetext import PreparedPage, data_path
+from .slugs import slugify
+
+if TYPE_CHECKING:
+    from .segment import Group
+
+BRIEF_LIMIT = 800  # Han characters: shorter untitled-section pieces are briefs
+
+
+@dataclass(frozen=True)
+class DroppedLine:
+    """A seed line that belongs to no article text (layout matter), with the reason."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    article: Article | None
+    dropped: tuple[DroppedLine, ...]
+    problems: tuple[Problem, ...]
+
+
+def read_group(
+    group: Group, order: int, seed_file: str, page: PreparedPage, columns: Columns
+) -> GroupResult:
+    """The Article for one group of blocks (or a problem saying what is missing)."""
+    blocks = group.header + group.body + group.trailer
+    first, last = min(b.first for b in blocks), max(b.last for b in blocks)
+    dropped: list[DroppedLine] = []
+
+    series, column, headings, byline = None, None, [], None
+    for b in group.header:
+        if b.kind is Kind.SERIES:
+            series = Series(b.text[:-1].strip(), CIRCLED.index(b.text[-1]) + 1)
+        elif b.kind is Kind.BYLINE:
+            byline = b.text
+        elif columns.name_of(b.text) and column is None and not headings:
+            column = columns.name_of(b.text)
+        else:
+            headings.append(b.text)
+
+    trailing_title = None
+    figures, credits, kind = [], [], None
+    for b in group.trailer:
+        if b.kind is Kind.HEADING:
+            trailing_title = b.text
+        elif b.kind in (Kind.BYLINE, Kind.END_BYLINE):
+            byline = b.text
+        elif b.kind is Kind.PHOTO_BYLINE:
+            byline, kind = b.text, "photo"
+        elif b.kind is Kind.CAPTION:
+            parts = caption_parts(b.text)
+            label, caption, more = parts if parts else ("图", b.text, ())
+            figures.append(Figure(label, caption))
+            credits.extend(more)
+        elif b.kind is Kind.CREDIT:
+            credits.extend(split_credits(b.text))
+        elif b.kind is Kind.NOTICE_LABEL:
+            kind = "notice"
+            dropped.append(DroppedLine(b.first, b.text, "notice label (公益广告)"))
+
+    if trailing_title is not None and headings and column is None:
+        column = headings.pop(0).strip("“”")  # the line that opened it was its column
+    kicker = headings.pop(0) if len(headings) > 1 and headings[0].endswith("——") else None
+    title = headings.pop(0) if headings else trailing_title
+    title = unbreak_headline(title) if title else title
+    notice_lines = headings if kind == "notice" else []
+    subtitle = None if kind == "notice" or not headings else " ".join(headings)
+
+    editors_note, body_blocks = None, list(group.body)
+    sign = next((i for i, b in enumerate(body_blocks) if b.kind is Kind.EDITOR_SIGN), None)
+    if sign is not None:
+        editors_note = "\n\n".join(b.text for b in body_blocks[:sign] if b.kind is Kind.PARA)
+        dropped.append(DroppedLine(body_blocks[sign].first, body_blocks[sign].text,
+                                   "editor's note signature"))
+        body_blocks = body_blocks[sign + 1:]
+
+    paragraphs = [b for b in body_blocks if b.kind is Kind.PARA]
+    truncated = bool(paragraphs) and not is_terminal(paragraphs[-1].text)
+    body, photo_captions = render_body(body_blocks, notice_lines)
+    figures.extend(Figure("图", c) for c in photo_captions)
+
+    title_supplied = False
+    supplied = [t for line, t in page.supplied_titles if first <= line <= last]
+    if supplied:
+        title, title_supplied = supplied[0], True
+    if not title:
+        return GroupResult(None, tuple(dropped), (Problem(
+            seed_file, first,
+            f"article has no headline; supply one under supplied_titles in {data_path(seed_file)}",
+        ),))
+
+    if kind is None:
+        kind = columns.kinds.get(column or "") or ("commentary" if trailing_title else None)
+    if kind is None:
+        han = len(re.findall(HAN, body))
+        kind = "brief" if han < BRIEF_LIMIT and "\n## " not in "\n" + body else "article"
+
+    article = Article(
+        slug=slugify(title),
+        title=title,
+        title_supplied=title_supplied,
+        kicker=kicker,
+        subtitle=subtitle,
+        byline=byline,
+        authors=names_in(byline.strip("（）").replace("摄影报道", " ").replace("摄影", " "))
+        if byline else (),
+        column=column,
+        series=series,
+        kind=kind,
+        editors_note=editors_note,
+        figures=tuple(figures),
+        credits=tuple(credits),
+        truncated=truncated,
+        original_script=page.script,
+        corrections=tuple(c for line, c in page.corrections if first <= line <= last),
+        source=Source(seed_file, order, (first, last)),
+        body=body,
+    )
+    return GroupResult(article, tuple(dropped), ())
+
+
+def unbreak_headline(text: str) -> str:
+    """Remove layout line breaks (printed as spaces) from a headline.
+
+    Two spaced parts are the parallel halves of a Chinese headline (组织建在产业链
+    党建引领产业兴) and keep their space; three or more are one sentence the layout
+    broke over several lines (华阳二矿 以文体活动 增强职工凝聚力).
+    """
+    parts = text.split()
+    return "".join(parts) if len(parts) >= 3 else " ".join(parts)
+
+
+def render_body(blocks: list[Block], extra_lines: list[str]) -> tuple[str, list[str]]:
+    """Markdown for the body, and the photo captions (图为…) taken out of it."""
+    out: list[str] = [escape(line) for line in extra_lines]
+    captions: list[str] = []
+    pending_head = ""
+    for b in blocks:
+        if b.kind is Kind.HEADING:
+            pending_head += b.text
+            if not b.text.endswith("——"):
+                out.append("## " + escape(pending_head))
+                pending_head = ""
+            continue
+        if pending_head:
+            out.append("## " + escape(pending_head))
+            pending_head = ""
+        if b.kind is not Kind.PARA:
+            continue
+        text, caption = _split_photo_caption(b.text)
+        if caption:
+            captions.append(caption)
+        if text:
+            out.append(escape(text))
+    if pending_head:
+        out.append("## " + escape(pending_head))
+    paragraphs = [p for p in out if not p.startswith("## ")]
+    if len(paragraphs) > 1 and _is_pull_quote(paragraphs[0], paragraphs[1:]):
+        out[out.index(paragraphs[0])] = "> " + paragraphs[0]
+    return "\n\n".join(out), captions
+
+
+def _split_photo_caption(text: str) -> tuple[str, str | None]:
+    """'…文体活动。图为5月18日…现场。' -> the text, and its closing 图为 sentence."""
+    m = re.search(r"(?:^|(?<=[。！？]))(图为[^。！？]*[。！？])$", text)
+    if not m:
+        return text, None
+    return text[: m.start()].strip(), m.group(1)
+
+
+def _is_pull_quote(first: str, rest: list[str]) -> bool:
+    """A quoted sentence set above the body that the body repeats later (题记)."""
+    inner = first.strip("“”")
+    return (first.startswith("“") and first.endswith("”") and len(inner) >= 10
+            and first.count("“") == 1 and any(inner in p for p in rest))
+
+
+_MD_LEADING = re.compile(r"^(\s*)([#>+\-*=]|\d+[.)])")
+
+
+def escape(text: str) -> str:
+    """Keep printed text literal in Markdown: no accidental lists, headings or HTML."""
+    text = re.sub(r"([\\`*_<>\[\]])", r"\\\1", text)
+    return _MD_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
