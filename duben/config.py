@@ -1,0 +1,162 @@
+"""The edition's one config file (`duben.yaml`): a frozen value, unknown keys rejected.
+
+The config also holds the edition's vocabulary of series and columns. An article
+naming a series or column that is not declared here is an "unknown reference":
+a warning, and a failure under --strict. Declaring them once gives each a stable
+ASCII slug (its URL) and a description, instead of deriving URLs from Chinese names.
+Tags are checked against the tag vocabulary that `split` tags articles from
+(`tag_vocabulary: data/tags.yaml`); their slugs are pinyin, their group (地区, 行业,
+主题) is kept as the description, for the grouped tag index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from . import urls
+from .errors import DubenError, Problem
+
+CONFIG_FILE = "duben.yaml"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A declared series, column or tag: display name, URL slug, one-line description."""
+
+    name: str
+    slug: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the editors know about one source page (all optional, never guessed)."""
+
+    label: str = ""  # e.g. 第12版·党建; empty -> 版面 N
+    paper: str = ""  # newspaper name, for the citation
+    date: str = ""  # YYYY-MM-DD as printed, for the citation
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the build needs to know that is not in content/."""
+
+    root: Path  # the project folder the file was read from
+    title: str
+    description: str
+    base_url: str  # absolute, ends with '/'; used only for canonical, feed and sitemap
+    updated: str  # edition date (YYYY-MM-DD): the feed's <updated>, never the clock
+    content_dir: Path
+    theme_dir: Path
+    series: tuple[Term, ...] = ()
+    columns: tuple[Term, ...] = ()
+    tags: tuple[Term, ...] | None = None  # None: no tag vocabulary, any tag is accepted
+    tag_groups: tuple[str, ...] = ()  # group names in vocabulary order
+    pages: tuple[tuple[str, PageInfo], ...] = ()  # page id -> info
+
+    def page_info(self, page: str) -> PageInfo:
+        return dict(self.pages).get(page, PageInfo())
+
+
+_KEYS = ("title", "description", "base_url", "updated", "content", "theme",
+         "series", "columns", "tag_vocabulary", "pages")
+_REQUIRED = ("title", "description", "base_url", "updated")
+
+
+def load_config(root: Path) -> Config:
+    """Read root/duben.yaml; raise DubenError listing every problem as path:line."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DubenError(Problem(CONFIG_FILE, None, f"cannot read config: {exc.strerror}")) from None
+    return parse_config(text, root)
+
+
+def parse_config(text: str, root: Path) -> Config:
+    """Parse config text; pure apart from resolving folder paths against root."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DubenError(Problem(CONFIG_FILE, mark.line + 1 if mark else None,
+                                 f"invalid YAML: {getattr(exc, 'problem', exc)}")) from None
+    if not isinstance(data, dict):
+        raise DubenError(Problem(CONFIG_FILE, 1, "config must be a mapping"))
+    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+    if isinstance(data.get("updated"), date):  # YAML reads an unquoted date as a date
+        data["updated"] = data["updated"].isoformat()
+    problems: list[Problem] = []
+
+    def fail(key: str, message: str) -> None:
+        problems.append(Problem(CONFIG_FILE, lines.get(key, 1), f"{key}: {message}"))
+
+    for key in data:
+        if key not in _KEYS:
+            fail(str(key), "unknown key; allowed keys are " + ", ".join(_KEYS))
+    for key in _REQUIRED:
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            fail(key, "is required and must be text")
+    base_url = str(data.get("base_url") or "")
+    if base_url and not (base_url.startswith(("https://", "http://")) and base_url.endswith("/")):
+        fail("base_url", "must be an absolute http(s) URL ending with '/'")
+
+    def terms(key: str) -> tuple[Term, ...]:
+        raw = data.get(key) or []
+        ok = isinstance(raw, list) and all(
+            isinstance(t, dict) and {"name", "slug"} <= set(t) <= {"name", "slug", "description"}
+            and all(isinstance(v, str) for v in t.values()) for t in raw)
+        if not ok:
+            fail(key, "must be a list of {name, slug, description?}")
+            return ()
+        return tuple(Term(t["name"], t["slug"], t.get("description", "")) for t in raw)
+
+    pages: list[tuple[str, PageInfo]] = []
+    raw_pages = data.get("pages") or {}
+    if not isinstance(raw_pages, dict) or not all(
+            isinstance(v, dict) and set(v) <= {"label", "paper", "date"} for v in raw_pages.values()):
+        fail("pages", "must map page ids to {label?, paper?, date?}")
+    else:
+        pages = [(str(k), PageInfo(**{f: str(x) for f, x in v.items()}))
+                 for k, v in sorted(raw_pages.items())]
+    tags, tag_groups = None, ()
+    if data.get("tag_vocabulary") is not None:
+        try:
+            tags, tag_groups = _tag_vocabulary(root / str(data["tag_vocabulary"]))
+        except (OSError, TypeError, yaml.YAMLError) as exc:
+            fail("tag_vocabulary", f"cannot read {data['tag_vocabulary']}: {exc}")
+    config = Config(
+        root=root,
+        title=str(data.get("title", "")),
+        description=str(data.get("description", "")),
+        base_url=base_url,
+        updated=str(data.get("updated", "")),
+        content_dir=root / str(data.get("content", "content")),
+        theme_dir=root / str(data.get("theme", "theme")),
+        series=terms("series"),
+        columns=terms("columns"),
+        tags=tags,
+        tag_groups=tag_groups,
+        pages=tuple(pages),
+    )
+    if problems:
+        raise DubenError(problems)
+    return config
+
+
+def _tag_vocabulary(path: Path) -> tuple[tuple[Term, ...], tuple[str, ...]]:
+    """Tag names from split's vocabulary file: `groups: {group: {tag: [keywords]}}`, `fallback`."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):
+        raise TypeError("expected a mapping with 'groups'")
+    named = [(str(tag), str(group)) for group, tags in data["groups"].items()
+             for tag in (tags or {})]
+    if data.get("fallback"):
+        named.append((str(data["fallback"]), ""))
+    slugs = urls.unique_slugs(n for n, _ in named)
+    terms = tuple(Term(n, slugs[n], g) for n, g in named)
+    return terms, tuple(str(g) for g in data["groups"])

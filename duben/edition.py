@@ -1,0 +1,261 @@
+"""Load every content file and build the Edition: the articles and every index over them.
+
+Two phases, as in Zola's Library: `load_edition` reads and checks the whole corpus
+(errors always fail; warnings are returned), and only then can anything that needs
+the whole corpus (series gaps, prev/next, related articles) be computed, once.
+Templates only read the result.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from . import urls
+from .article import Article, load_article
+from .config import Config, PageInfo, Term
+from .errors import DubenError, Problem
+
+LISTED_KINDS = ("article", "commentary", "profile", "brief", "photo")  # not notice
+
+
+@dataclass(frozen=True)
+class Page:
+    """One source page (版面): its listed articles and its notices, in print order."""
+
+    id: str  # seed file stem
+    number: int  # 1-based position in the edition
+    label: str
+    info: PageInfo
+    articles: tuple[Article, ...]
+    notices: tuple[Article, ...]  # 公益广告 and the like: shown on the page view only
+
+
+@dataclass(frozen=True)
+class Group:
+    """A series, column, tag or author, with the articles that carry it, in edition order."""
+
+    name: str
+    slug: str
+    description: str
+    articles: tuple[Article, ...]
+    declared: bool  # False: referenced by content but missing from the vocabulary
+
+
+@dataclass(frozen=True)
+class SeriesGroup(Group):
+    """A series; `slots` runs from ① to the highest printed ordinal, None marking a gap."""
+
+    slots: tuple[tuple[int, Article | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """An article's links to others, all computed from the whole edition."""
+
+    series_prev: Article | None
+    series_next: Article | None
+    page_prev: Article | None
+    page_next: Article | None
+    related: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Every listed article and every index; built once by load_edition, then read-only."""
+
+    articles: tuple[Article, ...]  # listed kinds only, in page then print order
+    pages: tuple[Page, ...]
+    series: tuple[SeriesGroup, ...]
+    columns: tuple[Group, ...]
+    tags: tuple[Group, ...]
+    authors: tuple[Group, ...]
+    neighbours: Mapping[str, Neighbours]  # by article slug
+    series_of: Mapping[str, SeriesGroup]  # by article slug
+    column_of: Mapping[str, Group]
+    tags_of: Mapping[str, tuple[Group, ...]]
+    authors_of: Mapping[str, tuple[Group, ...]]
+
+    def corrected(self) -> tuple[Article, ...]:
+        """Articles (listed or not) that carry corrections, in edition order."""
+        return tuple(a for p in self.pages for a in (*p.articles, *p.notices) if a.corrections)
+
+
+def load_edition(config: Config) -> tuple[Edition, list[Problem]]:
+    """Read content/, check it whole, build the indexes; return (edition, warnings)."""
+    files = sorted(config.content_dir.glob("*/*.md"))
+    problems: list[Problem] = []
+    articles: list[Article] = []
+    for path in files:
+        try:
+            articles.append(load_article(path, config.root))
+        except DubenError as exc:
+            problems += exc.problems
+    if not files:
+        problems.append(Problem(_shown(config.content_dir, config.root), None,
+                                "no content files (<page>/<NN>-<slug>.md); run split first"))
+    problems += _check_unique(articles, config.root)
+    if problems:
+        raise DubenError(problems)
+    warnings = _check_references(articles, config)
+    return _index(articles, config), warnings
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def key_line(article: Article, root: Path, key: str, item: str | None = None) -> int | None:
+    """The line of a front-matter key (or of one list item under it) in the article's file.
+
+    Article does not keep YAML positions, so we locate the key in the file text:
+    front matter keys start at column 0, list items follow their key.
+    """
+    try:
+        lines = (root / article.path).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return None
+    for i, line in enumerate(lines[1:], start=2):
+        if line.startswith(f"{key}:"):
+            if item is None:
+                return i
+            for j in range(i - 1, len(lines)):
+                if j >= i and re.match(r"^\S", lines[j]):
+                    break
+                if item in lines[j]:
+                    return j + 1
+            return i
+        if line.strip() == "---":
+            break
+    return None
+
+
+def _problem(article: Article, root: Path, key: str, message: str,
+             item: str | None = None) -> Problem:
+    return Problem(article.path, key_line(article, root, key, item), message)
+
+
+def _check_unique(articles: list[Article], root: Path) -> list[Problem]:
+    """Errors: a slug, a series ordinal or a page position claimed twice."""
+    problems = []
+    seen: dict[tuple[str, object], Article] = {}
+    for a in articles:
+        claims = [("slug", a.slug, "slug"), ("source", (a.page, a.source.order), "source")]
+        if a.series:
+            claims.append(("series", (a.series.name, a.series.number), "series"))
+        for what, value, key in claims:
+            other = seen.setdefault((what, value), a)
+            if other is not a:
+                problems.append(_problem(a, root, key, f"{what} {value!r} is also claimed by {other.path}"))
+    return problems
+
+
+def _check_references(articles: list[Article], config: Config) -> list[Problem]:
+    """Warnings (failures under --strict): names missing from the vocabulary, misplaced files."""
+    problems, root = [], config.root
+    series = {t.name for t in config.series}
+    columns = {t.name for t in config.columns}
+    tags = None if config.tags is None else {t.name for t in config.tags}
+    for a in articles:
+        if a.series and a.series.name not in series:
+            problems.append(_problem(a, root, "series", f"unknown series {a.series.name!r}; "
+                                     f"declare it under 'series' in duben.yaml"))
+        if a.column and a.column not in columns:
+            problems.append(_problem(a, root, "column", f"unknown column {a.column!r}; "
+                                     f"declare it under 'columns' in duben.yaml"))
+        for t in a.tags:
+            if tags is not None and t not in tags:
+                problems.append(_problem(a, root, "tags", f"unknown tag {t!r}", item=t))
+        folder = Path(a.path).parent.name
+        if folder != a.page:
+            problems.append(_problem(a, root, "source", f"file is in folder {folder!r} but its "
+                                     f"source is page {a.page!r}"))
+    return problems
+
+
+def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list[Group]:
+    """Declared terms in declared order (those in use), then undeclared ones by name."""
+    declared = {t.name: t for t in terms}
+    stray = urls.unique_slugs(n for n in by_name if n not in declared)
+    groups = [Group(t.name, t.slug, t.description, tuple(by_name[t.name]), True)
+              for t in terms if t.name in by_name]
+    groups += [Group(n, stray[n], "", tuple(by_name[n]), False)
+               for n in sorted(by_name) if n not in declared]
+    return groups
+
+
+def _index(all_articles: list[Article], config: Config) -> Edition:
+    ordered = sorted(all_articles, key=lambda a: (a.page, a.source.order))
+    listed = [a for a in ordered if a.kind in LISTED_KINDS]
+    by_page: dict[str, list[Article]] = defaultdict(list)
+    for a in ordered:
+        by_page[a.page].append(a)
+    pages = tuple(
+        Page(pid, n, config.page_info(pid).label or f"版面 {n}", config.page_info(pid),
+             tuple(a for a in items if a.kind in LISTED_KINDS),
+             tuple(a for a in items if a.kind not in LISTED_KINDS))
+        for n, (pid, items) in enumerate(sorted(by_page.items()), start=1))
+
+    def collect(keys: Mapping[str, Iterable[str]]) -> dict[str, list[Article]]:
+        out: dict[str, list[Article]] = defaultdict(list)
+        for a in listed:
+            for k in keys[a.slug]:
+                out[k].append(a)
+        return out
+
+    series_names = collect({a.slug: [a.series.name] if a.series else [] for a in listed})
+    series = []
+    for g in _groups(config.series, series_names):
+        by_number = {a.series.number: a for a in g.articles if a.series}
+        installments = tuple(sorted(g.articles, key=lambda a: a.series.number if a.series else 0))
+        slots = tuple((n, by_number.get(n)) for n in range(1, max(by_number) + 1))
+        series.append(SeriesGroup(g.name, g.slug, g.description, installments, g.declared, slots))
+    columns = _groups(config.columns, collect({a.slug: [a.column] if a.column else []
+                                               for a in listed}))
+    tags = _groups(config.tags or (), collect({a.slug: a.tags for a in listed}))
+    author_names = collect({a.slug: a.authors for a in listed})
+    author_slugs = urls.unique_slugs(author_names)
+    authors = [Group(n, author_slugs[n], "", tuple(author_names[n]), True)
+               for n in sorted(author_names, key=lambda n: (author_slugs[n], n))]
+
+    series_of = {a.slug: s for s in series for a in s.articles}
+    column_of = {a.slug: c for c in columns for a in c.articles}
+    tags_of = {a.slug: tuple(g for g in tags if a in g.articles) for a in listed}
+    authors_of = {a.slug: tuple(g for g in authors if a in g.articles) for a in listed}
+    neighbours = {a.slug: _neighbours(a, listed, series_of, pages) for a in listed}
+    return Edition(
+        articles=tuple(listed), pages=pages, series=tuple(series), columns=tuple(columns),
+        tags=tuple(tags), authors=tuple(authors),
+        neighbours=MappingProxyType(neighbours), series_of=MappingProxyType(series_of),
+        column_of=MappingProxyType(column_of), tags_of=MappingProxyType(tags_of),
+        authors_of=MappingProxyType(authors_of),
+    )
+
+
+def _neighbours(a: Article, listed: list[Article], series_of: Mapping[str, SeriesGroup],
+                pages: tuple[Page, ...]) -> Neighbours:
+    def around(items: tuple[Article, ...]) -> tuple[Article | None, Article | None]:
+        i = items.index(a)
+        return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
+
+    s_prev, s_next = around(series_of[a.slug].articles) if a.slug in series_of else (None, None)
+    page = next(p for p in pages if p.id == a.page)
+    p_prev, p_next = around(page.articles)
+    return Neighbours(s_prev, s_next, p_prev, p_next, _related(a, listed))
+
+
+def _related(a: Article, listed: list[Article], limit: int = 5) -> tuple[Article, ...]:
+    """Articles sharing series (3 points), column (2) or tags (1 each); best first, stable."""
+    scored = []
+    for i, b in enumerate(listed):
+        if b is a:
+            continue
+        score = 3 * bool(a.series and b.series and a.series.name == b.series.name)
+        score += 2 * bool(a.column and a.column == b.column)
+        score += len(set(a.tags) & set(b.tags))
+        if score:
+            scored.append((-score, i, b))
+    return tuple(b for _, _, b in sorted(scored, key=lambda t: t[:2])[:limit])

@@ -1,0 +1,125 @@
+"""Article bodies to HTML: one markdown-it-py parser, configured once, two plugins.
+
+`html=False`, so raw HTML in a body is shown as text, never passed through.
+Plugins (core rules, run after inline parsing):
+- section ids: `## heads` get stable ids `sec-1`, `sec-2`... (not derived from the
+  Chinese text, which changes between scripts) and are collected for the TOC;
+- correction markers: the first unmarked occurrence of each correction's `now`
+  text is wrapped and followed by a numbered link to its 校勘记 note.
+Images are shown as their alt text: the edition has no images and loads nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section head, for the table of contents."""
+
+    id: str
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered body: HTML we produced, its section heads, and which corrections got a marker."""
+
+    html: str
+    toc: tuple[Heading, ...]
+    placed: frozenset[int]  # 1-based numbers of corrections with a marker in the body
+
+
+def correction_id(number: int) -> str:
+    """Anchor of the 校勘记 note `number` (the marker links here)."""
+    return f"jk-{number}"
+
+
+def correction_ref_id(number: int) -> str:
+    """Anchor of the marker in the body (the note links back here)."""
+    return f"jk-ref-{number}"
+
+
+def section_ids_plugin(md: MarkdownIt) -> None:
+    def section_ids(state: StateCore) -> None:
+        toc: list[Heading] = state.env.setdefault("toc", [])
+        tokens = state.tokens
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open" and token.tag in ("h2", "h3"):
+                anchor = f"sec-{len(toc) + 1}"
+                token.attrSet("id", anchor)
+                toc.append(Heading(anchor, tokens[i + 1].content, int(token.tag[1])))
+
+    md.core.ruler.push("section_ids", section_ids)
+
+
+def correction_markers_plugin(md: MarkdownIt) -> None:
+    def correction_markers(state: StateCore) -> None:
+        placed: set[int] = state.env.setdefault("placed", set())
+        inlines = [t for t in state.tokens if t.type == "inline" and t.children]
+        for number, now in enumerate(state.env.get("corrections", ()), start=1):
+            if now and _mark_first(inlines, now, number):
+                placed.add(number)
+
+    md.core.ruler.push("correction_markers", correction_markers)
+    md.add_render_rule("correction_ref", _render_correction_ref)
+    md.add_render_rule("corrected_text", _render_corrected_text)
+
+
+def _mark_first(inlines: list[Token], now: str, number: int) -> bool:
+    for inline in inlines:
+        children = inline.children or []
+        for j, child in enumerate(children):
+            if child.type != "text" or now not in child.content:
+                continue
+            before, _, after = child.content.partition(now)
+            marked = Token("corrected_text", "", 0, content=now)
+            ref = Token("correction_ref", "", 0, meta={"number": number})
+            new = [Token("text", "", 0, content=before)] if before else []
+            new += [marked, ref]
+            new += [Token("text", "", 0, content=after)] if after else []
+            children[j: j + 1] = new
+            return True
+    return False
+
+
+def _render_correction_ref(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    n = tokens[idx].meta["number"]
+    return (f'<sup class="correction-ref" id="{correction_ref_id(n)}">'
+            f'<a href="#{correction_id(n)}" aria-label="校勘记 {n}">[{n}]</a></sup>')
+
+
+def _render_corrected_text(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return f'<span class="corrected">{escapeHtml(tokens[idx].content)}</span>'
+
+
+def _render_image_as_text(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
+    return f'<span class="image-alt">{escapeHtml(alt)}</span>' if alt else ""
+
+
+md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+md.use(section_ids_plugin).use(correction_markers_plugin)
+md.add_render_rule("image", _render_image_as_text)
+
+
+def render_body(text: str, corrections: Sequence[str] = ()) -> Body:
+    """Render a Markdown body; `corrections` are the `now` texts, in note order."""
+    env: dict[str, Any] = {"corrections": tuple(corrections)}
+    html = md.render(text, env)
+    return Body(html, tuple(env.get("toc", ())), frozenset(env.get("placed", ())))

@@ -1,0 +1,175 @@
+"""Render the Edition to memory: {url: bytes}, one template per page type.
+
+Jinja2 with autoescape and StrictUndefined: a typo in a template is an error, and
+only HTML we produced (the Markdown body, the JSON-LD) is marked safe. The `url`
+filter turns a site URL into a link relative to the page being rendered, so the
+same site works at a domain root, under a sub-path and from file://.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+    select_autoescape,
+)
+
+from . import urls
+from .config import Config
+from .edition import Edition
+from .errors import DubenError, Problem
+from .markdown import render_body
+from .views import KIND_NAMES, SCRIPT_NAMES, article_view, full_title, ordinal, plain_summary
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page may show about the edition (templates never see the config)."""
+
+    title: str
+    description: str
+    base_url: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file before rendering: where it goes, how it is made, and why it exists."""
+
+    url: str
+    template: str
+    context: dict[str, Any]
+    origin: str  # what claimed this URL, for collision errors
+
+
+def make_env(theme_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(theme_dir / "templates"),
+        autoescape=select_autoescape(("html", "xml")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
+                       SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title)
+    env.filters["url"] = _url_filter
+    env.filters["abs_url"] = _abs_url_filter
+    return env
+
+
+@pass_context
+def _url_filter(ctx: Any, target: str, anchor: str = "") -> str:
+    """Link to a site URL from the page being rendered; absolute on the 404 page."""
+    if ctx["page_url"] == urls.NOT_FOUND:
+        return urls.absolute(ctx["site"].base_url, target, anchor)
+    return urls.relative(ctx["page_url"], target, anchor)
+
+
+@pass_context
+def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
+    return urls.absolute(ctx["site"].base_url, target, anchor)
+
+
+def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
+    """Every page of the site, in a fixed order (the order collisions are reported in)."""
+    e = edition
+    yield PageSpec(urls.HOME, "home.html", {"edition": e}, "home page")
+    for a in e.articles:
+        yield PageSpec(urls.article(a.slug), "article.html",
+                       {"view": article_view(e, config, a)}, a.path)
+    yield PageSpec(urls.PAGES, "pages.html", {"edition": e}, "page index")
+    for i, p in enumerate(e.pages):
+        notices = tuple((n, render_body(n.body).html) for n in p.notices)
+        yield PageSpec(urls.page(p.id), "page.html", {
+            "pg": p, "notices": notices,
+            "prev": e.pages[i - 1] if i > 0 else None,
+            "next": e.pages[i + 1] if i + 1 < len(e.pages) else None,
+        }, f"page {p.id}")
+    yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
+    for s in e.series:
+        yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
+    for kind, index, groups, to_url in (
+        ("column", urls.COLUMNS, e.columns, urls.column),
+        ("tag", urls.TAGS, e.tags, urls.tag),
+        ("author", urls.AUTHORS, e.authors, urls.author),
+    ):
+        yield PageSpec(index, "group_index.html", {"kind": kind, "groups": groups,
+                                                   "to_url": to_url}, f"{kind} index")
+        for g in groups:
+            yield PageSpec(to_url(g.slug), "group.html", {"kind": kind, "group": g,
+                                                          "index": index}, f"{kind} {g.name}")
+    yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
+    yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
+    yield PageSpec(urls.NOT_FOUND, "404.html", {}, "404 page")
+    yield PageSpec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
+    yield PageSpec(urls.SITEMAP, "sitemap.xml", {"edition": e}, "sitemap")
+    yield PageSpec(urls.ROBOTS, "robots.txt", {}, "robots.txt")
+
+
+def render_edition(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
+    """Render every page: {url: (bytes, origin)}; every template problem is collected."""
+    env = make_env(config.theme_dir)
+    site = Site(config.title, config.description, config.base_url, config.updated)
+    out: dict[str, tuple[bytes, str]] = {}
+    problems: list[Problem] = []
+    sitemap_urls = [s.url for s in page_specs(edition, config) if s.template.endswith(".html")
+                    and s.url != urls.NOT_FOUND]
+    for spec in page_specs(edition, config):
+        if spec.url in out:
+            problems.append(Problem(spec.origin, None, f"URL {spec.url!r} is also claimed by "
+                                    f"{out[spec.url][1]}"))
+            continue
+        context = {"site": site, "page_url": spec.url, "sitemap_urls": sitemap_urls,
+                   **spec.context}
+        html = _render(env, spec.template, context, config, problems)
+        out[spec.url] = (html.encode("utf-8"), spec.origin)
+    if problems:
+        raise DubenError(problems)
+    return out
+
+
+def _render(env: Environment, name: str, context: dict[str, Any], config: Config,
+            problems: list[Problem]) -> str:
+    shown = _template_path(config, name)
+    try:
+        return env.get_template(name).render(context)
+    except TemplateNotFound as exc:
+        problems.append(Problem(_template_path(config, exc.name or name), None,
+                                "missing template"))
+    except TemplateSyntaxError as exc:
+        problems.append(Problem(_template_path(config, exc.name or name), exc.lineno,
+                                f"template syntax: {exc.message}"))
+    except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        line = _template_line(exc, name)
+        problems.append(Problem(shown, line, f"template error: {exc}"))
+    return ""
+
+
+def _template_path(config: Config, name: str) -> str:
+    path = config.theme_dir / "templates" / name
+    try:
+        return str(path.resolve().relative_to(config.root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _template_line(exc: BaseException, name: str) -> int | None:
+    """The template line in the traceback Jinja rewrote to point at the template."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+

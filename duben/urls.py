@@ -1,0 +1,106 @@
+"""Every URL of the site, in one place.
+
+A URL here is a path relative to the site root: "" is the home page, a trailing
+"/" means a pretty URL written as `<url>index.html`. Pages link to each other with
+`relative()`, which always names the file (`../x/index.html`), because a browser
+reading the site from file:// does not open index.html for a folder. `base_url`
+appears only through `absolute()`: canonical links, the feed, the sitemap, and
+the 404 page (which the server shows at any depth, so relative links would break).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from pypinyin import lazy_pinyin
+
+HOME = ""
+ABOUT = "about/"
+CORRECTIONS = "corrections/"
+PAGES = "pages/"
+SERIES = "series/"
+COLUMNS = "columns/"
+TAGS = "tags/"
+AUTHORS = "authors/"
+NOT_FOUND = "404.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOJEKYLL = ".nojekyll"
+STYLE = "static/style.css"
+PRINT_STYLE = "static/print.css"
+FAVICON = "static/favicon.svg"
+
+
+def article(slug: str) -> str:
+    return f"articles/{slug}/"
+
+
+def page(page_id: str) -> str:
+    return f"{PAGES}{page_id}/"
+
+
+def series(slug: str) -> str:
+    return f"{SERIES}{slug}/"
+
+
+def column(slug: str) -> str:
+    return f"{COLUMNS}{slug}/"
+
+
+def tag(slug: str) -> str:
+    return f"{TAGS}{slug}/"
+
+
+def author(slug: str) -> str:
+    return f"{AUTHORS}{slug}/"
+
+
+def static(name: str) -> str:
+    return f"static/{name}"
+
+
+def output_path(url: str) -> str:
+    """The file written for a URL, relative to the site folder."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def url_of_output(path: str) -> str:
+    """Inverse of output_path, for the link checker."""
+    return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") \
+        else path
+
+
+def relative(from_url: str, to_url: str, anchor: str = "") -> str:
+    """A link from the page at from_url to to_url (plus #anchor), naming the file."""
+    here = posixpath.dirname(output_path(from_url)) or "."
+    href = posixpath.relpath(output_path(to_url), here)
+    return f"{href}#{anchor}" if anchor else href
+
+
+def absolute(base_url: str, url: str, anchor: str = "") -> str:
+    """The public URL (pretty form, no index.html) under base_url."""
+    return base_url + url + (f"#{anchor}" if anchor else "")
+
+
+def slugify(name: str) -> str:
+    """An ASCII slug for a Chinese name that has none declared (authors, stray terms)."""
+    words = lazy_pinyin(name, errors=lambda chars: list(chars))
+    text = "-".join(w.lower() for w in words)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Slugs for names, made unique deterministically (sorted names; -2, -3 on a clash)."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(set(names)):
+        base = slug = slugify(name)
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        slugs[name] = slug
+        taken.add(slug)
+    return slugs

@@ -1,0 +1,138 @@
+"""View data for templates: everything an article page shows that is derived, not stored.
+
+Pure functions of (edition, config, article); no I/O, no HTML except the body we
+rendered ourselves and the JSON-LD we serialise ourselves.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from . import urls
+from .article import Article, Correction
+from .config import Config
+from .edition import Edition, Group, Neighbours, Page, SeriesGroup
+from .markdown import Body, Heading, render_body
+
+READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for study reading
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+SCRIPT_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁体"}
+KIND_NAMES = {"article": "通讯", "commentary": "评论", "profile": "人物", "brief": "简讯",
+              "photo": "图片报道", "notice": "公益广告"}
+
+
+def ordinal(n: int) -> str:
+    """The printed ordinal: 4 -> ④ (circled digits exist up to ㊿)."""
+    if 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if 21 <= n <= 35:
+        return chr(0x3251 + n - 21)
+    if 36 <= n <= 50:
+        return chr(0x32B1 + n - 36)
+    return f"({n})"
+
+
+def han_count(text: str) -> int:
+    """Han characters only: punctuation, digits and Latin letters are not 'characters read'."""
+    return len(_HAN.findall(text))
+
+
+@dataclass(frozen=True)
+class Note:
+    """One 校勘记 entry; `placed` says whether the body has a marker linking here."""
+
+    number: int
+    correction: Correction
+    placed: bool
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """Everything article.html shows."""
+
+    article: Article
+    page: Page
+    body: Body
+    toc: tuple[Heading, ...]  # empty unless the body has two or more sections
+    notes: tuple[Note, ...]
+    han_count: int
+    minutes: int
+    series: SeriesGroup | None
+    column: Group | None
+    tags: tuple[Group, ...]
+    authors: tuple[Group, ...]
+    near: Neighbours
+    citation: str
+    canonical: str
+    json_ld: Markup
+
+
+def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
+    page = next(p for p in edition.pages if p.id == a.page)
+    body = render_body(a.body, [c.now for c in a.corrections])
+    count = han_count(a.body)
+    canonical = urls.absolute(config.base_url, urls.article(a.slug))
+    return ArticleView(
+        article=a, page=page, body=body,
+        toc=body.toc if len(body.toc) >= 2 else (),
+        notes=tuple(Note(n, c, n in body.placed) for n, c in enumerate(a.corrections, 1)),
+        han_count=count, minutes=max(1, math.ceil(count / READING_SPEED)),
+        series=edition.series_of.get(a.slug), column=edition.column_of.get(a.slug),
+        tags=edition.tags_of[a.slug], authors=edition.authors_of[a.slug],
+        near=edition.neighbours[a.slug],
+        citation=citation(a, page, config, canonical), canonical=canonical,
+        json_ld=json_ld(a, page, canonical, count),
+    )
+
+
+def full_title(a: Article) -> str:
+    """Title with subtitle, as cited: 主标题——副题."""
+    return f"{a.title}——{a.subtitle}" if a.subtitle else a.title
+
+
+def citation(a: Article, page: Page, config: Config, canonical: str) -> str:
+    """GB/T 7714-2015, newspaper article online: 作者. 题名[N/OL]. 报纸名, 日期. URL."""
+    names = list(a.authors[:3]) + (["等"] if len(a.authors) > 3 else [])
+    who = f"{', '.join(names)}. " if names else ""
+    if page.info.paper:
+        where = page.info.paper + (f", {page.info.date}" if page.info.date else "")
+    else:
+        where = f"{config.title}, {page.label}"
+    return f"{who}{full_title(a)}[N/OL]. {where}. {canonical}."
+
+
+def json_ld(a: Article, page: Page, canonical: str, count: int) -> Markup:
+    """schema.org NewsArticle, serialised by us; '<' escaped so it cannot close the script."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "url": canonical,
+        "inLanguage": "zh-Hans",
+        "printPage": page.label,
+        "printSection": a.column or page.label,
+        "wordCount": count,
+    }
+    if a.subtitle:
+        data["alternativeHeadline"] = a.subtitle
+    if a.authors:
+        data["author"] = [{"@type": "Person", "name": n} for n in a.authors]
+    if a.tags:
+        data["keywords"] = list(a.tags)
+    if page.info.date:
+        data["datePublished"] = page.info.date
+    if page.info.paper:
+        data["publisher"] = {"@type": "Organization", "name": page.info.paper}
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def plain_summary(a: Article, limit: int = 120) -> str:
+    """A plain-text summary for the feed and meta description: editor's note or first paragraph."""
+    text = a.editors_note or next((p for p in a.body.split("\n\n") if not p.startswith("#")), "")
+    text = re.sub(r"[*_`#>\[\]]", "", text).strip()
+    return text if len(text) <= limit else text[:limit] + "……"

@@ -1,0 +1,52 @@
+"""Write the rendered site: static files joined to the pages, then temp folder and swap.
+
+This is the only module that writes site/. The previous site stays in place until
+the new one is complete; a static file that would overwrite a page is an error.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import urls
+from .atomic import discard, staging_dir, swap_in
+from .errors import DubenError, Problem
+
+
+def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,
+                root: Path) -> dict[str, tuple[bytes, str]]:
+    """Pages plus every file of theme/static under static/, plus .nojekyll; no overwrites."""
+    out = dict(pages)
+    problems = []
+    extra = [(urls.static(p.relative_to(static_dir).as_posix()), p)
+             for p in sorted(static_dir.rglob("*")) if p.is_file()]
+    for url, path in extra:
+        origin = _shown(path, root)
+        if url in out:
+            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by {out[url][1]}"))
+        out[url] = (path.read_bytes(), origin)
+    # GitHub Pages would otherwise run Jekyll, which hides files starting with '_' or '.'.
+    out[urls.NOJEKYLL] = (b"", "build")
+    if problems:
+        raise DubenError(problems)
+    return out
+
+
+def write_site(files: dict[str, tuple[bytes, str]], out: Path) -> None:
+    """Write every file into a sibling temp folder, then swap it in as `out`."""
+    staged = staging_dir(out)
+    try:
+        for url in sorted(files):
+            path = staged / urls.output_path(url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(files[url][0])
+    except BaseException:
+        discard(staged)
+        raise
+    swap_in(staged, out)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
