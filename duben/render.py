@@ -98,16 +98,20 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
     yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
     for s in e.series:
         yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
-    for kind, index, groups, to_url in (
-        ("column", urls.COLUMNS, e.columns, urls.column),
-        ("tag", urls.TAGS, e.tags, urls.tag),
-        ("author", urls.AUTHORS, e.authors, urls.author),
+    # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题).
+    tag_sections = [(g, tuple(t for t in e.tags if t.description == g))
+                    for g in (*config.tag_groups, "")]
+    for kind, index, sections, to_url in (
+        ("column", urls.COLUMNS, [("", e.columns)], urls.column),
+        ("tag", urls.TAGS, [(g, ts) for g, ts in tag_sections if ts], urls.tag),
+        ("author", urls.AUTHORS, [("", e.authors)], urls.author),
     ):
-        yield PageSpec(index, "group_index.html", {"kind": kind, "groups": groups,
+        yield PageSpec(index, "group_index.html", {"kind": kind, "sections": sections,
                                                    "to_url": to_url}, f"{kind} index")
-        for g in groups:
-            yield PageSpec(to_url(g.slug), "group.html", {"kind": kind, "group": g,
-                                                          "index": index}, f"{kind} {g.name}")
+        for _, groups in sections:
+            for g in groups:
+                yield PageSpec(to_url(g.slug), "group.html",
+                               {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
     yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
     yield PageSpec(urls.NOT_FOUND, "404.html", {}, "404 page")

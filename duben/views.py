@@ -22,7 +22,7 @@ READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for s
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 SCRIPT_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁体"}
 KIND_NAMES = {"article": "通讯", "commentary": "评论", "profile": "人物", "brief": "简讯",
-              "photo": "图片报道", "notice": "公益广告"}
+              "photo": "图片报道", "notice": "其他内容"}
 
 
 def ordinal(n: int) -> str:
@@ -43,11 +43,12 @@ def han_count(text: str) -> int:
 
 @dataclass(frozen=True)
 class Note:
-    """One 校勘记 entry; `placed` says whether the body has a marker linking here."""
+    """One 校勘记 entry; `placed`: the body has a marker linking here; else `where` it is."""
 
     number: int
     correction: Correction
     placed: bool
+    where: str  # 正文, 标题, 引题, 副题, 署名, 编者按, 图片说明, 其他署名, or "" if not found
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
     return ArticleView(
         article=a, page=page, body=body,
         toc=body.toc if len(body.toc) >= 2 else (),
-        notes=tuple(Note(n, c, n in body.placed) for n, c in enumerate(a.corrections, 1)),
+        notes=tuple(Note(n, c, n in body.placed, "正文" if n in body.placed else _where(a, c.now))
+                    for n, c in enumerate(a.corrections, 1)),
         han_count=count, minutes=max(1, math.ceil(count / READING_SPEED)),
         series=edition.series_of.get(a.slug), column=edition.column_of.get(a.slug),
         tags=edition.tags_of[a.slug], authors=edition.authors_of[a.slug],
@@ -87,6 +89,15 @@ def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
         citation=citation(a, page, config, canonical), canonical=canonical,
         json_ld=json_ld(a, page, canonical, count),
     )
+
+
+def _where(a: Article, text: str) -> str:
+    """Which metadata field holds a correction the body does not (markers go in the body only)."""
+    fields = (("标题", a.title), ("引题", a.kicker), ("副题", a.subtitle), ("署名", a.byline),
+              ("编者按", a.editors_note),
+              ("图片说明", " ".join(f.caption for f in a.figures)),
+              ("其他署名", " ".join(a.credits)))
+    return next((name for name, value in fields if text and value and text in value), "")
 
 
 def full_title(a: Article) -> str:
