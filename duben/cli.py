@@ -44,7 +44,7 @@ def _split(root: Path, *, force: bool) -> int:
     print(
         f"split: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.skipped_hand_edited)} skipped (edited by hand), "
-        f"{len(report.orphaned)} kept without a seed, {len(report.removed)} removed, "
+        f"{len(report.orphaned)} orphaned (kept), {len(report.removed)} removed, "
         f"{len(report.dropped)} layout lines dropped (listed in content/.dropped.txt)"
     )
     for path in report.skipped_hand_edited:

@@ -406,7 +406,7 @@ def _dump_manifest(entries: dict[str, _Entry]) -> bytes:
 def _dump_dropped(dropped: tuple[Dropped, ...]) -> bytes:
     header = (
         "# Seed lines that split kept out of every article (layout matter).\n"
-        "# Written by `build.py split`; every other seed line is in an article.\n"
+        "# Rewritten by every `build.py split`; every other seed line is in an article.\n"
         "# file:line: reason: text\n"
     )
     return (header + "".join(f"{d}\n" for d in dropped)).encode("utf-8")

@@ -288,6 +288,12 @@ def test_a_bad_seed_stops_the_run_and_leaves_content_untouched(project: Path) ->
     assert no_staging_left(project)
 
 
+def test_no_seeds_at_all_is_an_error(toy: Path) -> None:
+    with pytest.raises(DubenError) as caught:
+        run_split(toy)
+    assert str(caught.value) == "seeds: no seed pages (*.txt) to split"
+
+
 def test_a_page_without_articles_is_an_error(toy: Path) -> None:
     write_seed(toy, "a.txt", "# 标题\n正文\n")
     write_seed(toy, "b.txt", "~ 第5版\n~ 人民日报\n")
