@@ -11,6 +11,7 @@ import codecs
 import re
 import unicodedata
 from pathlib import Path
+from typing import NoReturn
 
 from .errors import DubenError, Problem
 
@@ -60,11 +61,11 @@ def _decode(data: bytes, path: str) -> str:
     # GB18030 it would fail (or, worse, succeed as mojibake) somewhere unrelated.
     if _mostly_utf8(data[skip:]):
         offset = skip + utf8_error.start
-        return _fail(data, offset, path, "invalid UTF-8")
+        _fail(data, offset, path, "invalid UTF-8")
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        return _fail(data, exc.start, path, "neither UTF-8 nor GB18030 text")
+        _fail(data, exc.start, path, "neither UTF-8 nor GB18030 text")
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -79,7 +80,7 @@ def _mostly_utf8(data: bytes) -> bool:
     return valid >= bad
 
 
-def _fail(data: bytes, offset: int, path: str, what: str) -> str:
+def _fail(data: bytes, offset: int, path: str, what: str) -> NoReturn:
     byte = data[offset]
     raise DubenError(
         _at(data, offset, path, f"{what}: undecodable byte 0x{byte:02X} at byte offset {offset}")
