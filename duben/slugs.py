@@ -13,6 +13,7 @@ from pypinyin import Style, lazy_pinyin
 MAX_LENGTH = 60
 FALLBACK = "article"
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify(title: str) -> str:
@@ -39,6 +40,11 @@ def unique_slug(candidate: str, taken: set[str]) -> str:
     while f"{candidate}-{n}" in taken:
         n += 1
     return f"{candidate}-{n}"
+
+
+def is_slug(text: str) -> bool:
+    """True for what slugify can produce: lowercase ASCII words joined by single '-'."""
+    return _SLUG.fullmatch(text) is not None
 
 
 def _cap(words: list[str]) -> str:

@@ -24,7 +24,7 @@ from .article import Article, dump_article
 from .errors import DubenError, Problem
 from .pagedata import load_page_data
 from .seeds import decode_seed, list_seeds
-from .slugs import slugify, unique_slug
+from .slugs import is_slug, slugify, unique_slug
 
 CONTENT = "content"
 MANIFEST = ".split-manifest.json"
@@ -230,7 +230,8 @@ def _front_matter_key(data: bytes) -> tuple[tuple[str, int], str] | None:
         slug = front["slug"]
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, yaml.YAMLError):
         return None
-    return (key, slug) if isinstance(slug, str) and slug else None
+    # An editor's file may hold anything; only a usable slug can name a file.
+    return (key, slug) if isinstance(slug, str) and is_slug(slug) else None
 
 
 # --- the new content/ ---------------------------------------------------------------

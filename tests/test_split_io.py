@@ -24,7 +24,7 @@ from duben.cli import main
 from duben.errors import DubenError, Problem
 from duben.pagedata import PageData
 from duben.seeds import decode_seed, list_seeds
-from duben.slugs import slugify, unique_slug
+from duben.slugs import is_slug, slugify, unique_slug
 from duben.split import DROPPED_LIST, MANIFEST, run_split
 
 REPO = Path(__file__).resolve().parents[1]
@@ -222,6 +222,12 @@ def test_slugify_caps_at_a_word_boundary_and_is_never_empty() -> None:
     assert slugify("x" * 100) == "x" * 60
     assert slugify("？！——") == "article"
     assert slugify("") == "article"
+
+
+def test_is_slug_accepts_only_what_slugify_makes() -> None:
+    assert is_slug("zu-zhi-2") and is_slug("article")
+    for bad in ("", "-a", "a-", "a--b", "A", "a b", "组织", "a_b"):
+        assert not is_slug(bad), bad
 
 
 def test_unique_slug_counts_up_without_touching_taken() -> None:
@@ -444,10 +450,13 @@ def test_a_lost_manifest_is_rebuilt_and_protects_every_differing_file(toy: Path)
     (toy / "content" / MANIFEST).unlink()
     assert run_split(toy).unchanged == ("content/a/01-jia.md", "content/a/02-yi.md")
     assert snapshot(toy) == before
-    # Without a record of what split wrote, a differing file might be an editor's.
+    # Without a record of what split wrote, a differing file might be an editor's;
+    # its slug is read back from its front matter, so the title change moves nothing.
     (toy / "content" / MANIFEST).unlink()
-    write_seed(toy, "a.txt", "# 甲\n正文改\n# 乙\n正文\n")
-    assert run_split(toy).skipped_hand_edited == ("content/a/01-jia.md",)
+    write_seed(toy, "a.txt", "# 甲改\n正文改\n# 乙\n正文\n")
+    report = run_split(toy)
+    assert report.skipped_hand_edited == ("content/a/01-jia.md",)
+    assert (report.written, report.orphaned) == ((), ())
 
 
 # --- split: slugs are written once and kept ------------------------------------------------
