@@ -122,8 +122,8 @@ def key_line(article: Article, root: Path, key: str, item: str | None = None) ->
         if line.startswith(f"{key}:"):
             if item is None:
                 return i
-            for j in range(i - 1, len(lines)):
-                if j >= i and re.match(r"^\S", lines[j]):
+            for j in range(i, len(lines)):
+                if re.match(r"^[A-Za-z_]+:|^---", lines[j]):
                     break
                 if item in lines[j]:
                     return j + 1
