@@ -41,6 +41,11 @@ def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
 
+def reading_minutes(han: int) -> int:
+    """Whole minutes at READING_SPEED, rounded up; never 0 for a real article."""
+    return max(1, math.ceil(han / READING_SPEED))
+
+
 @dataclass(frozen=True)
 class Note:
     """One 校勘记 entry; `placed`: the body has a marker linking here; else `where` it is."""
@@ -82,7 +87,7 @@ def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
         toc=body.toc if len(body.toc) >= 2 else (),
         notes=tuple(Note(n, c, n in body.placed, "正文" if n in body.placed else _where(a, c.now))
                     for n, c in enumerate(a.corrections, 1)),
-        han_count=count, minutes=max(1, math.ceil(count / READING_SPEED)),
+        han_count=count, minutes=reading_minutes(count),
         series=edition.series_of.get(a.slug), column=edition.column_of.get(a.slug),
         tags=edition.tags_of[a.slug], authors=edition.authors_of[a.slug],
         near=edition.neighbours[a.slug],

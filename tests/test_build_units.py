@@ -1,0 +1,97 @@
+"""Unit tests of the build's pure parts: URLs, Markdown plugins, ordinals, reading time, config."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from duben import urls
+from duben.config import parse_config
+from duben.errors import DubenError
+from duben.markdown import render_body
+from duben.views import han_count, ordinal, reading_minutes
+
+ROOT = Path("/project")
+CONFIG = "title: 读本\ndescription: 说明\nbase_url: https://example.org/x/\nupdated: 2024-01-02\n"
+
+
+@pytest.mark.parametrize(("here", "there", "anchor", "href"), [
+    ("", "articles/a/", "", "articles/a/index.html"),
+    ("articles/a/", "", "", "../../index.html"),
+    ("articles/a/", "articles/b/", "", "../b/index.html"),
+    ("articles/a/", "articles/a/", "jk-1", "index.html#jk-1"),
+    ("tags/", "static/style.css", "", "../static/style.css"),
+    ("404.html", "feed.xml", "", "feed.xml"),
+])
+def test_relative_links_name_the_file(here: str, there: str, anchor: str, href: str) -> None:
+    assert urls.relative(here, there, anchor) == href
+
+
+def test_absolute_urls_are_pretty() -> None:
+    assert urls.absolute("https://e.org/r/", urls.series("s")) == "https://e.org/r/series/s/"
+    assert urls.output_path(urls.HOME) == "index.html"
+    assert urls.url_of_output("tags/x/index.html") == "tags/x/"
+
+
+def test_author_slugs_are_pinyin_and_unique() -> None:
+    assert urls.unique_slugs(["黎明", "李明", "姜峰"]) == {
+        "姜峰": "jiang-feng", "李明": "li-ming", "黎明": "li-ming-2"}
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "①"), (2, "②"), (4, "④"), (20, "⑳"), (21, "㉑"),
+                                         (35, "㉟"), (36, "㊱"), (50, "㊿"), (51, "(51)")])
+def test_ordinal_is_the_printed_circled_number(n: int, text: str) -> None:
+    assert ordinal(n) == text
+
+
+def test_reading_time_counts_han_characters_only() -> None:
+    assert han_count("2022年，党建ABC引领“发展”！") == 7
+    assert [reading_minutes(n) for n in (0, 1, 300, 301, 900)] == [1, 1, 1, 2, 3]
+
+
+def test_raw_html_is_escaped_not_passed_through() -> None:
+    html = render_body('<script>alert(1)</script>\n\n<div onclick="x">块</div>').html
+    assert "<script>" not in html and "<div" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_images_become_their_alt_text_and_load_nothing() -> None:
+    html = render_body("![图① 会议现场](https://example.com/a.png)").html
+    assert html == '<p><span class="image-alt">图① 会议现场</span></p>\n'
+
+
+def test_section_heads_get_stable_ascii_ids_for_the_toc() -> None:
+    body = render_body("导语。\n\n## 建好组织链——完善组织架构\n\n正文。\n\n## 第二部分\n\n正文。")
+    assert '<h2 id="sec-1">建好组织链——完善组织架构</h2>' in body.html
+    assert [(h.id, h.text) for h in body.toc] == [("sec-1", "建好组织链——完善组织架构"),
+                                                  ("sec-2", "第二部分")]
+
+
+def test_each_correction_marks_its_first_unmarked_occurrence() -> None:
+    body = render_body("他们不仅自己设计，也自己施工。", ["自己", "自己", "不在此处", ""])
+    assert body.placed == {1, 2}
+    assert body.html == (
+        '<p>他们不仅<span class="corrected">自己</span><sup class="correction-ref" id="jk-ref-1">'
+        '<a href="#jk-1" aria-label="校勘记 1">[1]</a></sup>设计，也'
+        '<span class="corrected">自己</span><sup class="correction-ref" id="jk-ref-2">'
+        '<a href="#jk-2" aria-label="校勘记 2">[2]</a></sup>施工。</p>\n')
+
+
+def test_config_reads_dates_and_declared_terms() -> None:
+    config = parse_config(CONFIG + "series:\n  - {name: 系列, slug: xilie}\n", ROOT)
+    assert config.updated == "2024-01-02"
+    assert config.series[0].slug == "xilie"
+    assert config.content_dir == ROOT / "content" and config.theme_dir == ROOT / "theme"
+    assert config.tags is None
+
+
+def test_config_problems_are_collected_with_lines() -> None:
+    with pytest.raises(DubenError) as info:
+        parse_config("title: 读本\nbase_url: example.org\nupdated: 2024-01-02\nfont: 宋体\n",
+                     ROOT)
+    assert str(info.value).split("\n") == [
+        "duben.yaml:1: description: is required and must be text",
+        "duben.yaml:2: base_url: must be an absolute http(s) URL ending with '/'",
+        ("duben.yaml:4: font: unknown key; allowed keys are title, description, base_url, "
+         "updated, content, theme, series, columns, tag_vocabulary, pages"),
+    ]
