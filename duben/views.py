@@ -75,6 +75,7 @@ class ArticleView:
     citation: str
     canonical: str
     json_ld: Markup
+    summary: str  # plain text for <meta name="description">
 
 
 def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
@@ -93,6 +94,7 @@ def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
         near=edition.neighbours[a.slug],
         citation=citation(a, page, config, canonical), canonical=canonical,
         json_ld=json_ld(a, page, canonical, count),
+        summary=plain_summary(a),
     )
 
 
@@ -139,6 +141,9 @@ def json_ld(a: Article, page: Page, canonical: str, count: int) -> Markup:
         data["author"] = [{"@type": "Person", "name": n} for n in a.authors]
     if a.tags:
         data["keywords"] = list(a.tags)
+    if a.series:
+        data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": a.series.name}
+        data["position"] = a.series.number
     if page.info.date:
         data["datePublished"] = page.info.date
     if page.info.paper:
