@@ -4,8 +4,10 @@
 Plugins (core rules, run after inline parsing):
 - section ids: `## heads` get stable ids `sec-1`, `sec-2`... (not derived from the
   Chinese text, which changes between scripts) and are collected for the TOC;
-- correction markers: the first unmarked occurrence of each correction's `now`
-  text is wrapped and followed by a numbered link to its 校勘记 note.
+- correction markers: an occurrence of each correction's `now` text (the first after
+  the previous marker, else the first unmarked one) is wrapped and followed by a
+  numbered link to its 校勘记 note. Corrections carry no position, so this is the
+  best placement the data allows.
 Images are shown as their alt text: the edition has no images and loads nothing.
 """
 from __future__ import annotations
@@ -66,30 +68,38 @@ def correction_markers_plugin(md: MarkdownIt) -> None:
     def correction_markers(state: StateCore) -> None:
         placed: set[int] = state.env.setdefault("placed", set())
         inlines = [t for t in state.tokens if t.type == "inline" and t.children]
+        # Corrections usually come in reading order, so look after the previous marker
+        # first; only then from the top (the same words may occur earlier in the text).
+        cursor = (0, 0)
         for number, now in enumerate(state.env.get("corrections", ()), start=1):
-            if now and _mark_first(inlines, now, number):
+            found = now and (_mark(inlines, now, number, cursor)
+                             or _mark(inlines, now, number, (0, 0)))
+            if found:
                 placed.add(number)
+                cursor = found
 
     md.core.ruler.push("correction_markers", correction_markers)
     md.add_render_rule("correction_ref", _render_correction_ref)
     md.add_render_rule("corrected_text", _render_corrected_text)
 
 
-def _mark_first(inlines: list[Token], now: str, number: int) -> bool:
-    for inline in inlines:
-        children = inline.children or []
-        for j, child in enumerate(children):
+def _mark(inlines: list[Token], now: str, number: int,
+          start: tuple[int, int]) -> tuple[int, int] | None:
+    """Mark the first occurrence of `now` at or after `start`; return the position after it."""
+    for i in range(start[0], len(inlines)):
+        children = inlines[i].children or []
+        for j in range(start[1] if i == start[0] else 0, len(children)):
+            child = children[j]
             if child.type != "text" or now not in child.content:
                 continue
             before, _, after = child.content.partition(now)
-            marked = Token("corrected_text", "", 0, content=now)
-            ref = Token("correction_ref", "", 0, meta={"number": number})
             new = [Token("text", "", 0, content=before)] if before else []
-            new += [marked, ref]
+            new += [Token("corrected_text", "", 0, content=now),
+                    Token("correction_ref", "", 0, meta={"number": number})]
             new += [Token("text", "", 0, content=after)] if after else []
             children[j: j + 1] = new
-            return True
-    return False
+            return (i, j + len(new) - (1 if after else 0))
+    return None
 
 
 def _render_correction_ref(

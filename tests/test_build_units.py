@@ -95,3 +95,10 @@ def test_config_problems_are_collected_with_lines() -> None:
         ("duben.yaml:4: font: unknown key; allowed keys are title, description, base_url, "
          "updated, content, theme, series, columns, tag_vocabulary, pages"),
     ]
+
+
+def test_corrections_in_reading_order_mark_later_occurrences() -> None:
+    body = render_body("甲乙。\n\n丙乙丁。", ["丙", "乙"])
+    assert body.placed == {1, 2}
+    assert body.html.index('id="jk-ref-2"') > body.html.index('id="jk-ref-1"')
+    assert body.html.startswith("<p>甲乙。</p>")  # the 乙 before 丙 is left alone
