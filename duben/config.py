@@ -156,7 +156,7 @@ def _tag_vocabulary(path: Path) -> tuple[tuple[Term, ...], tuple[str, ...]]:
     named = [(str(tag), str(group)) for group, tags in data["groups"].items()
              for tag in (tags or {})]
     if data.get("fallback"):
-        named.append((str(data["fallback"]), ""))
+        named.append((str(data["fallback"]), "其他"))
     slugs = urls.unique_slugs(n for n, _ in named)
     terms = tuple(Term(n, slugs[n], g) for n, g in named)
-    return terms, tuple(str(g) for g in data["groups"])
+    return terms, (*(str(g) for g in data["groups"]), "其他")
