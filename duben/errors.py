@@ -12,6 +12,10 @@ class Problem:
     line: int | None
     message: str
 
+    def sort_key(self) -> tuple[str, int, str]:
+        """By file, then line (a problem without a line first), then message."""
+        return (self.path, -1 if self.line is None else self.line, self.message)
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
@@ -21,5 +25,6 @@ class DubenError(Exception):
     """Raised with every problem found, so the user fixes them in one pass."""
 
     def __init__(self, problems: list[Problem] | Problem):
-        self.problems = sorted(problems if isinstance(problems, list) else [problems])
+        self.problems = sorted(problems if isinstance(problems, list) else [problems],
+                               key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
