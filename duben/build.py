@@ -26,4 +26,4 @@ def build_site(root: Path, out: Path, *, strict: bool) -> list[Problem]:
     if strict and warnings:
         raise DubenError(warnings)
     write_site(files, out)                              # temp folder, then swap
-    return sorted(warnings)
+    return sorted(warnings, key=Problem.sort_key)

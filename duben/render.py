@@ -98,9 +98,12 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
     yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
     for s in e.series:
         yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
-    # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题).
-    tag_sections = [(g, tuple(t for t in e.tags if t.description == g))
-                    for g in (*config.tag_groups, "") if g or not config.tag_groups]
+    # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题); tags
+    # missing from the vocabulary (a warning) still get their pages, listed apart.
+    tag_sections = [(g, tuple(t for t in e.tags if t.declared and t.description == g))
+                    for g in config.tag_groups]
+    tag_sections.append(("未列入词表" if config.tags is not None else "",
+                         tuple(t for t in e.tags if not t.declared)))
     for kind, index, sections, to_url in (
         ("column", urls.COLUMNS, [("", e.columns)], urls.column),
         ("tag", urls.TAGS, [(g, ts) for g, ts in tag_sections if ts], urls.tag),

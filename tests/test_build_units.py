@@ -102,3 +102,9 @@ def test_corrections_in_reading_order_mark_later_occurrences() -> None:
     assert body.placed == {1, 2}
     assert body.html.index('id="jk-ref-2"') > body.html.index('id="jk-ref-1"')
     assert body.html.startswith("<p>甲乙。</p>")  # the 乙 before 丙 is left alone
+
+
+def test_problems_with_and_without_lines_sort_together() -> None:
+    from duben.errors import Problem
+    error = DubenError([Problem("b.md", 2, "x"), Problem("a.md", 3, "y"), Problem("b.md", None, "z")])
+    assert [str(p) for p in error.problems] == ["a.md:3: y", "b.md: z", "b.md:2: x"]
