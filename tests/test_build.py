@@ -75,7 +75,7 @@ def test_article_with_every_kind_of_metadata(site: Path) -> None:
         "相关文章",  # shared series (3 points) and tag 产业链党建 (1) first; then the column
         "江苏省大力推进产业链党建工作——", "党建聚合力 发展增动能 ①", "本报记者 沈童睿",
         "聚“链”赋能 抱团发展 ③", "本报记者 肖家鑫",
-        "基层先锋", "我是党员，我在岗位 （魏友梅 罗阳）",
+        "基层先锋（编者拟题）", "我是党员，我在岗位 （魏友梅 罗阳）",
     ]
 
 
