@@ -129,9 +129,10 @@ def render_edition(edition: Edition, config: Config) -> dict[str, tuple[bytes, s
     site = Site(config.title, config.description, config.base_url, config.updated)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
-    sitemap_urls = [s.url for s in page_specs(edition, config) if s.template.endswith(".html")
+    specs = list(page_specs(edition, config))
+    sitemap_urls = [s.url for s in specs if s.template.endswith(".html")
                     and s.url != urls.NOT_FOUND]
-    for spec in page_specs(edition, config):
+    for spec in specs:
         if spec.url in out:
             problems.append(Problem(spec.origin, None, f"URL {spec.url!r} is also claimed by "
                                     f"{out[spec.url][1]}"))

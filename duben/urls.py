@@ -66,12 +66,6 @@ def output_path(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
-def url_of_output(path: str) -> str:
-    """Inverse of output_path, for the link checker."""
-    return path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") \
-        else path
-
-
 def relative(from_url: str, to_url: str, anchor: str = "") -> str:
     """A link from the page at from_url to to_url (plus #anchor), naming the file."""
     here = posixpath.dirname(output_path(from_url)) or "."

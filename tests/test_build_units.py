@@ -30,7 +30,6 @@ def test_relative_links_name_the_file(here: str, there: str, anchor: str, href: 
 def test_absolute_urls_are_pretty() -> None:
     assert urls.absolute("https://e.org/r/", urls.series("s")) == "https://e.org/r/series/s/"
     assert urls.output_path(urls.HOME) == "index.html"
-    assert urls.url_of_output("tags/x/index.html") == "tags/x/"
 
 
 def test_author_slugs_are_pinyin_and_unique() -> None:
