@@ -1,0 +1,455 @@
+"""The built edition in a real browser: headless Debian Chromium, driven by Playwright.
+
+The site is served from localhost under a sub-path (/duben/), as GitHub Pages
+serves a project site, so every relative link and stylesheet is exercised the way
+readers get them. Playwright's own browser download does not work here: we launch
+/usr/bin/chromium. Outside CI a missing browser skips; under CI=true it fails.
+
+Screenshots (screen and print, desktop and mobile, light and dark) and a PDF of
+the richest article go to $DUBEN_SCREENSHOTS, default tmp/screenshots/ in the
+project (ignored by git), so a person can look at what the tests saw.
+
+DUBEN_EDITION=<project folder> runs the tests on another edition (for example
+tests/fixtures/edition); by default they build the bundled one.
+"""
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps calling Google's hosts, which this
+# machine's closed network refuses; --no-sandbox because CI runs as root.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PREFIX = "/duben/"
+SHOTS = Path(os.environ.get("DUBEN_SCREENSHOTS", ROOT / "tmp" / "screenshots"))
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+# The series the collection has with a gap: ①③④ of it, ② missing.
+SERIES_NAME = "深度关注·高质量党建引领高质量发展"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Article parts whose presence makes an article "rich" (to pick one to look at).
+RICH_PARTS = ("kicker", "subtitle", "badge-column", "badge-series", "editors-note", "toc",
+              "truncated-notice", "figures", "credits", "corrections", "article-tags")
+
+
+def _missing(reason: str) -> None:
+    """Skip for a developer without the tool; fail under CI, where it must be there."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run should have installed it)")
+    pytest.skip(reason)
+
+
+# -- the site, served under a sub-path ----------------------------------------------
+
+
+def build_edition(tmp: Path) -> Path:
+    """Build the edition strictly into tmp/site and return that folder.
+
+    `build` reads only content/; a checkout without content/ gets the seeds split
+    into a copy of the project first, as `python build.py split` would do.
+    """
+    from duben.build import build_site
+
+    root = Path(os.environ.get("DUBEN_EDITION", ROOT)).resolve()
+    if not (root / "content").is_dir():
+        from duben.split import run_split
+
+        copy = tmp / "project"
+        copy.mkdir()
+        for name in ("duben.yaml", "seeds", "data", "theme"):
+            source = root / name
+            if source.is_dir():
+                shutil.copytree(source, copy / name)
+            elif source.exists():
+                shutil.copy2(source, copy / name)
+        run_split(copy)
+        root = copy
+    out = tmp / "site"
+    build_site(root, out, strict=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_edition(tmp_path_factory.mktemp("browser"))
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site folder at PREFIX only; anything outside it is a 404."""
+
+    def translate_path(self, path: str) -> str:
+        url_path = urlsplit(path).path
+        if not url_path.startswith(PREFIX):
+            return str(Path(self.directory) / "__outside_the_sub_path__")
+        return super().translate_path("/" + url_path[len(PREFIX):])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    """http://127.0.0.1:<port>/duben/ serving the built site."""
+    handler = partial(_SubPathHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _article_path(site: Path, choose: str) -> str:
+    """The site-relative path of an article page: the richest one, or the first."""
+    pages = sorted(site.glob("articles/*/index.html"))
+    assert pages, "the site has no article pages"
+    if choose == "first":
+        return pages[0].relative_to(site).as_posix()
+
+    def richness(path: Path) -> int:
+        html = path.read_text(encoding="utf-8")
+        return sum(f'class="{part}' in html or f" {part}\"" in html for part in RICH_PARTS)
+
+    return max(pages, key=richness).relative_to(site).as_posix()
+
+
+# -- the browser ----------------------------------------------------------------------
+
+
+def _launch(playwright: Any, env: dict[str, str] | None = None) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the Python package playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Any) -> Iterator[Browser]:
+    browser = _launch(playwright)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Traffic:
+    """What pages asked for that they should not have: errors and outside requests."""
+
+    failed: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert not self.outside, f"requests outside the site: {self.outside}"
+        assert not self.failed, f"failed requests: {self.failed}"
+
+
+def _open(browser: Browser, base_url: str, traffic: Traffic, **context: Any) -> Page:
+    """A new page in its own context; failing or outside requests go to `traffic`."""
+    ctx = browser.new_context(locale="zh-CN", **{"viewport": DESKTOP, **context})
+    page = ctx.new_page()
+    origin = base_url[: -len(PREFIX)]
+
+    def route(r: Route) -> None:
+        if r.request.url.startswith((origin + "/", "data:")):
+            r.continue_()
+        else:
+            traffic.outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("response", lambda resp: traffic.failed.append(f"{resp.status} {resp.url}")
+            if resp.status >= 400 else None)
+    page.on("requestfailed", lambda req: traffic.failed.append(f"failed {req.url}")
+            if req.url.startswith(origin) else None)
+    return page
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, traffic: Traffic) -> Iterator[Page]:
+    page = _open(browser, base_url, traffic)
+    yield page
+    page.context.close()
+
+
+def _shot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+# -- navigation -----------------------------------------------------------------------
+
+
+def test_home_page_loads_with_its_stylesheet(page: Page, base_url: str, traffic: Traffic) -> None:
+    page.goto(base_url)
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.locator("main h1").first.inner_text().strip()
+    # style.css is applied (reached by a relative link under the sub-path).
+    line_height = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('main p'));"
+        " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()")
+    assert 1.5 <= line_height <= 2.0, f"body line height {line_height}: is style.css loaded?"
+    traffic.assert_clean()
+
+
+def test_home_links_reach_an_article(page: Page, base_url: str, traffic: Traffic) -> None:
+    page.goto(base_url)
+    link = page.locator("main .article-list a.item-title").first
+    title = link.inner_text().strip()
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(base_url + "articles/"), page.url
+    assert page.locator("h1.title").inner_text().strip() == title
+    # ...and back home through the header.
+    page.locator(".site-title a").click()
+    page.wait_for_load_state()
+    assert page.url in (base_url, base_url + "index.html")
+    traffic.assert_clean()
+
+
+def _series_ordinal(page: Page) -> str:
+    badge = page.locator(".article-header .badge-series").inner_text().strip()
+    assert badge[-1] in CIRCLED, badge
+    return badge[-1]
+
+
+def test_series_page_shows_the_gap_and_pagers_walk_the_series(
+    page: Page, base_url: str, traffic: Traffic
+) -> None:
+    page.goto(base_url)
+    page.locator("main a[href*='series/']", has_text=SERIES_NAME).first.click()
+    page.wait_for_load_state()
+    assert "/series/" in page.url
+    slots = page.locator(".series-slots > li.slot").all()
+    ordinals = [li.locator(".slot-ordinal").inner_text().strip() for li in slots]
+    missing = ["slot-missing" in (li.get_attribute("class") or "").split() for li in slots]
+    present = [o for o, gap in zip(ordinals, missing) if not gap]
+    # Printed ordinals, never renumbered: the collection has ①③④, so ② is a gap.
+    assert ordinals == ["①", "②", "③", "④"], ordinals
+    assert present == ["①", "③", "④"], present
+    assert "未收录" in slots[1].inner_text()
+
+    # Walk the series with the pagers: first installment to last, then back.
+    page.locator(".series-slots li.slot:not(.slot-missing) a.item-title").first.click()
+    page.wait_for_load_state()
+    seen = [_series_ordinal(page)]
+    while page.locator(".pager-series a[rel=next]").count():
+        page.locator(".pager-series a[rel=next]").click()
+        page.wait_for_load_state()
+        seen.append(_series_ordinal(page))
+        assert len(seen) <= len(ordinals), f"the next links loop: {seen}"
+    assert seen == present, f"next links visited {seen}, the series page lists {present}"
+    back = [seen[-1]]
+    while page.locator(".pager-series a[rel=prev]").count():
+        page.locator(".pager-series a[rel=prev]").click()
+        page.wait_for_load_state()
+        back.append(_series_ordinal(page))
+        assert len(back) <= len(ordinals), f"the prev links loop: {back}"
+    assert back == seen[::-1]
+    traffic.assert_clean()
+
+
+# -- print ----------------------------------------------------------------------------
+
+
+_VISIBLE = "el => el.checkVisibility()"
+
+
+def test_print_hides_navigation_and_prints_black_on_white(
+    browser: Browser, base_url: str, site: Path, traffic: Traffic
+) -> None:
+    # A reader with a dark system scheme prints too: paper must still be white.
+    page = _open(browser, base_url, traffic, color_scheme="dark")
+    page.goto(base_url + _article_path(site, "richest"))
+    screen_only = page.locator(".no-print, nav")
+    assert screen_only.count() >= 3
+    assert page.locator(".site-nav").evaluate(_VISIBLE)
+    assert page.locator(".breadcrumb").evaluate(_VISIBLE)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)", "no dark scheme on screen"
+
+    page.emulate_media(media="print")
+    shown = [
+        el.evaluate("el => el.outerHTML.slice(0, 80)")
+        for el in screen_only.all() if el.evaluate(_VISIBLE)
+    ]
+    assert not shown, f"navigation or buttons visible in print: {shown}"
+    assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
+        "rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    # The source block with the article's URL is printed, after the body.
+    url = page.locator(".article-source .print-url")
+    assert url.evaluate(_VISIBLE)
+    assert re.search(r"https?://\S+/articles/", url.inner_text())
+    # Each article starts a page; heads stay with their text.
+    assert page.locator("article.article").evaluate(
+        "el => getComputedStyle(el).breakBefore") == "page"
+    for head in page.locator("article h2").all():
+        assert head.evaluate("el => getComputedStyle(el).breakAfter") == "avoid"
+
+    page.emulate_media(media="screen")
+    assert page.locator(".site-nav").evaluate(_VISIBLE)
+    page.context.close()
+    traffic.assert_clean()
+
+
+# -- glyphs, not boxes ----------------------------------------------------------------
+
+# Draws each character in the font an element uses and fingerprints the pixels.
+# Missing glyphs all come out as the same box (.notdef), so distinct Han characters
+# with distinct fingerprints, none equal to a codepoint no font has, are real glyphs.
+_GLYPHS_JS = """([selector, chars]) => {
+  const el = document.querySelector(selector);
+  const style = getComputedStyle(el);
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  ctx.font = `${style.fontWeight} 48px ${style.fontFamily}`;
+  ctx.textBaseline = 'top';
+  const result = {};
+  for (const ch of chars) {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.fillText(ch, 4, 4);
+    const alpha = ctx.getImageData(0, 0, 64, 64).data;
+    let hash = 0, ink = 0;
+    for (let i = 3; i < alpha.length; i += 4) {
+      hash = (Math.imul(hash, 31) + alpha[i]) >>> 0;
+      if (alpha[i]) ink++;
+    }
+    result[ch] = [hash, ink];
+  }
+  return result;
+}"""
+MISSING = "\u0378"  # unassigned in Unicode: no font has it, so it draws as a box
+
+
+def _boxes(page: Page, selector: str, text: str) -> list[str]:
+    """The Han characters of `text` that draw as missing-glyph boxes in `selector`'s font."""
+    han = sorted(set(re.findall(r"[\u4e00-\u9fff]", text)))[:16]
+    assert len(han) >= 4, f"too little Han text to check: {text!r}"
+    prints = page.evaluate(_GLYPHS_JS, [selector, [*han, MISSING]])
+    box = tuple(prints[MISSING])
+    counts: dict[tuple[int, int], int] = {}
+    for ch in han:
+        counts[tuple(prints[ch])] = counts.get(tuple(prints[ch]), 0) + 1
+    return [ch for ch in han
+            if tuple(prints[ch]) == box or counts[tuple(prints[ch])] > 1 or prints[ch][1] == 0]
+
+
+def _platform_fonts(page: Page, selector: str) -> list[str]:
+    """The OS font families Chromium used to draw the text of `selector` (DevTools)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return [f["familyName"] for f in fonts if f["glyphCount"]]
+
+
+def test_chinese_text_renders_with_real_glyphs(
+    page: Page, base_url: str, site: Path, traffic: Traffic
+) -> None:
+    page.goto(base_url + _article_path(site, "richest"))
+    for selector in ("h1.title", ".article-body p"):
+        text = page.locator(selector).first.inner_text()
+        assert not _boxes(page, selector, text), f"{selector} draws boxes for Han characters"
+    # Debian's fonts-noto-cjk is what the font stacks pick on this machine:
+    # the serif for reading, the sans for heads and meta lines.
+    assert "Noto Serif CJK SC" in _platform_fonts(page, ".article-body p")
+    assert "Noto Sans CJK SC" in _platform_fonts(page, ".reading-time")
+    traffic.assert_clean()
+
+
+def test_the_glyph_check_sees_boxes_when_cjk_fonts_are_missing(
+    playwright: Any, tmp_path: Path
+) -> None:
+    """Control: with only a Latin font visible to Chromium, the check must fail."""
+    latin = Path("/usr/share/fonts/truetype/dejavu")
+    if not latin.is_dir():
+        pytest.skip(f"{latin} is not installed; the control needs one Latin-only font")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{latin}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    browser = _launch(playwright, env={**os.environ, "FONTCONFIG_FILE": str(config)})
+    try:
+        page = browser.new_page()
+        page.set_content('<p lang="zh-Hans">深度关注高质量党建引领高质量发展</p>')
+        assert len(_boxes(page, "p", page.inner_text("p"))) >= 4
+    finally:
+        browser.close()
+
+
+# -- screenshots ----------------------------------------------------------------------
+
+
+def test_screenshots(browser: Browser, base_url: str, site: Path, traffic: Traffic) -> None:
+    """Key pages as readers see them, on screen and in print, for a person to look at."""
+    pages = {
+        "home": "index.html",
+        "article": _article_path(site, "richest"),
+        "series": next(site.glob("series/*/index.html")).relative_to(site).as_posix(),
+        "page-view": next(iter(sorted(site.glob("pages/*/index.html")))).relative_to(
+            site).as_posix(),
+    }
+    taken: list[Path] = []
+    for width, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        for scheme in ("light", "dark"):
+            page = _open(browser, base_url, traffic, viewport=viewport, color_scheme=scheme)
+            for name, path in pages.items():
+                page.goto(base_url + path)
+                taken.append(_shot(page, f"{name}-{width}-{scheme}"))
+                if scheme == "light":
+                    page.emulate_media(media="print")
+                    taken.append(_shot(page, f"{name}-{width}-print"))
+                    page.emulate_media(media="screen")
+            page.context.close()
+    page = _open(browser, base_url, traffic)
+    page.goto(base_url + pages["article"])
+    pdf = SHOTS / "article-a4.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    page.context.close()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert all(p.stat().st_size > 5_000 for p in taken), "an empty-looking screenshot"
+    traffic.assert_clean()

@@ -1,0 +1,126 @@
+"""Every HTML page of the built edition is valid HTML, by the Nu HTML Checker.
+
+The checker is the jar inside npm's `vnu-jar`, run on Java. `.ci/run` installs it
+and exports VNU_JAR; elsewhere the test looks where `.ci/run` puts it. Outside CI
+a missing Java or jar skips (with the reason); under CI=true it fails, so a
+broken install step can never pass as green.
+
+DUBEN_EDITION=<project folder> checks another edition (e.g. tests/fixtures/edition).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TOOLS = Path(os.environ.get("DUBEN_TOOLS", Path.home() / ".cache" / "duben-ci"))
+JAR_IN_TOOLS = TOOLS / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _missing(reason: str) -> None:
+    """Skip for a developer without the tool; fail under CI, where it must be there."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run should have installed it)")
+    pytest.skip(f"{reason}; run .ci/run or set VNU_JAR to check HTML validity")
+
+
+def _vnu_command() -> list[str]:
+    """The java command line that runs the checker, or skip/fail when it is missing."""
+    java = shutil.which("java")
+    if java is None:
+        _missing("java is not on PATH")
+    jar = Path(os.environ["VNU_JAR"]) if os.environ.get("VNU_JAR") else JAR_IN_TOOLS
+    if not jar.is_file():
+        _missing(f"the Nu HTML Checker is not at {jar}")
+    return [str(java), "-Xss1024k", "-jar", str(jar)]
+
+
+def build_edition(tmp: Path) -> Path:
+    """Build the edition strictly into tmp/site and return that folder.
+
+    `build` reads only content/; a checkout without content/ gets the seeds split
+    into a copy of the project first, as `python build.py split` would do.
+    (The same helper as in test_browser.py; a shared conftest could hold it.)
+    """
+    from duben.build import build_site
+
+    root = Path(os.environ.get("DUBEN_EDITION", ROOT)).resolve()
+    if not (root / "content").is_dir():
+        from duben.split import run_split
+
+        copy = tmp / "project"
+        copy.mkdir()
+        for name in ("duben.yaml", "seeds", "data", "theme"):
+            source = root / name
+            if source.is_dir():
+                shutil.copytree(source, copy / name)
+            elif source.exists():
+                shutil.copy2(source, copy / name)
+        run_split(copy)
+        root = copy
+    out = tmp / "site"
+    build_site(root, out, strict=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_edition(tmp_path_factory.mktemp("valid"))
+
+
+def _messages(vnu: list[str], site: Path) -> list[dict[str, Any]]:
+    """Every message the checker gives for every HTML file under `site`."""
+    result = subprocess.run(
+        [*vnu, "--format", "json", "--skip-non-html", str(site)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    # vnu writes its JSON report to stderr and exits 1 when it found errors.
+    try:
+        report = json.loads(result.stderr)
+    except json.JSONDecodeError:
+        pytest.fail(f"the checker gave no JSON (exit {result.returncode}):\n{result.stderr[-2000:]}")
+    return list(report.get("messages", []))
+
+
+def _where(message: dict[str, Any], site: Path) -> str:
+    url = str(message.get("url", ""))
+    path = url.removeprefix("file:")
+    shown = os.path.relpath(path, site) if path.startswith("/") else url
+    return f"{shown}:{message.get('lastLine', '?')}:{message.get('firstColumn', '?')}"
+
+
+def test_site_has_html_pages(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10, f"only {len(pages)} HTML files in the built site"
+    assert (site / "index.html") in pages
+
+
+def test_every_page_is_valid_html(site: Path) -> None:
+    vnu = _vnu_command()
+    messages = _messages(vnu, site)
+    # A non-document (fatal) message means a file could not be checked at all.
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    listing = "\n".join(
+        f"{_where(m, site)}: {m.get('message')}  [{str(m.get('extract', '')).strip()[:80]}]"
+        for m in sorted(errors, key=lambda m: (str(m.get("url")), int(m.get("lastLine", 0) or 0)))
+    )
+    assert not errors, f"{len(errors)} HTML errors:\n{listing}"
+
+
+def test_stylesheets_are_valid_css(site: Path) -> None:
+    """The checker's CSS mode catches misspelt properties and bad values in theme CSS."""
+    vnu = _vnu_command()
+    sheets = sorted(site.rglob("*.css"))
+    assert sheets, "the site has no stylesheets"
+    result = subprocess.run(
+        [*vnu, "--css", "--format", "gnu", *map(str, sheets)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, f"CSS errors:\n{result.stderr}"
