@@ -154,7 +154,7 @@ def _check_unique(articles: list[Article], root: Path) -> list[Problem]:
 
 
 def _check_references(articles: list[Article], config: Config) -> list[Problem]:
-    """Warnings (failures under --strict): names missing from the vocabulary, misplaced files."""
+    """Warnings (failures under --strict): names missing from the vocabulary, file problems."""
     problems, root = [], config.root
     series = {t.name for t in config.series}
     columns = {t.name for t in config.columns}
@@ -169,10 +169,28 @@ def _check_references(articles: list[Article], config: Config) -> list[Problem]:
         for t in a.tags:
             if tags is not None and t not in tags:
                 problems.append(_problem(a, root, "tags", f"unknown tag {t!r}", item=t))
-        folder = Path(a.path).parent.name
-        if folder != a.page:
-            problems.append(_problem(a, root, "source", f"file is in folder {folder!r} but its "
-                                     f"source is page {a.page!r}"))
+        problems += _check_file(a, root)
+    return problems
+
+
+def _check_file(a: Article, root: Path) -> list[Problem]:
+    """Warnings: a file renamed or moved by hand, a correction whose text is not in the article."""
+    problems = []
+    path = Path(a.path)
+    if path.parent.name != a.page:
+        problems.append(_problem(a, root, "source", f"file is in folder {path.parent.name!r} "
+                                 f"but its source is page {a.page!r}"))
+    expected = f"{a.source.order:02d}-{a.slug}.md"
+    if path.name != expected:
+        problems.append(_problem(a, root, "slug", f"file name should be {expected} "
+                                 f"(source order and slug)"))
+    # seed + corrections = edition: the corrected text must be somewhere in the article.
+    text = "\n".join([a.body, a.title, a.kicker or "", a.subtitle or "", a.byline or "",
+                      a.editors_note or "", *a.credits, *(f.caption for f in a.figures)])
+    for n, c in enumerate(a.corrections, 1):
+        if c.now and c.now not in text:
+            problems.append(_problem(a, root, "corrections", f"correction {n}: the corrected "
+                                     f"text {c.now!r} is not in the article", item=c.now))
     return problems
 
 

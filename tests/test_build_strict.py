@@ -152,3 +152,15 @@ def test_markup_in_titles_and_bodies_is_shown_as_text(edition: Path, tmp_path: P
     article = (out / "articles/lian-shang-fu-neng/index.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;粗&lt;/b&gt;&lt;img src=x onerror=alert(2)&gt;" in article
     assert '"headline": "聚链\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"' in article
+
+
+def test_renamed_file_and_unfound_correction_warn(edition: Path, tmp_path: Path) -> None:
+    full = "content/101_fixtureb/01-zuzhi-jian-zai-chanyelian.md"
+    edit(edition, full, "  now: 他们不仅", "  now: 她们不仅")
+    (edition / COMMENTARY).rename(edition / "content/100_fixturea/09-zuofeng-jianshe.md")
+    warnings = [str(w) for w in build_site(edition, tmp_path / "site", strict=False)]
+    assert warnings == [
+        ("content/100_fixturea/09-zuofeng-jianshe.md:26: file name should be "
+         "03-zuofeng-jianshe.md (source order and slug)"),
+        f"{full}:31: correction 2: the corrected text '她们不仅' is not in the article",
+    ]
