@@ -121,16 +121,14 @@ def base_url(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def _article_path(site: Path, choose: str) -> str:
-    """The site-relative path of an article page: the richest one, or the first."""
+def _richest_article(site: Path) -> str:
+    """The site-relative path of the article page with the most kinds of metadata."""
     pages = sorted(site.glob("articles/*/index.html"))
     assert pages, "the site has no article pages"
-    if choose == "first":
-        return pages[0].relative_to(site).as_posix()
 
     def richness(path: Path) -> int:
         html = path.read_text(encoding="utf-8")
-        return sum(f'class="{part}' in html or f" {part}\"" in html for part in RICH_PARTS)
+        return sum(bool(re.search(rf'class="([^"]* )?{part}[ "]', html)) for part in RICH_PARTS)
 
     return max(pages, key=richness).relative_to(site).as_posix()
 
@@ -298,7 +296,7 @@ def test_print_hides_navigation_and_prints_black_on_white(
 ) -> None:
     # A reader with a dark system scheme prints too: paper must still be white.
     page = _open(browser, base_url, traffic, color_scheme="dark")
-    page.goto(base_url + _article_path(site, "richest"))
+    page.goto(base_url + _richest_article(site))
     screen_only = page.locator(".no-print, nav")
     assert screen_only.count() >= 3
     assert page.locator(".site-nav").evaluate(_VISIBLE)
@@ -388,7 +386,7 @@ def _platform_fonts(page: Page, selector: str) -> list[str]:
 def test_chinese_text_renders_with_real_glyphs(
     page: Page, base_url: str, site: Path, traffic: Traffic
 ) -> None:
-    page.goto(base_url + _article_path(site, "richest"))
+    page.goto(base_url + _richest_article(site))
     for selector in ("h1.title", ".article-body p"):
         text = page.locator(selector).first.inner_text()
         assert not _boxes(page, selector, text), f"{selector} draws boxes for Han characters"
@@ -428,7 +426,7 @@ def test_screenshots(browser: Browser, base_url: str, site: Path, traffic: Traff
     """Key pages as readers see them, on screen and in print, for a person to look at."""
     pages = {
         "home": "index.html",
-        "article": _article_path(site, "richest"),
+        "article": _richest_article(site),
         "series": next(site.glob("series/*/index.html")).relative_to(site).as_posix(),
         "page-view": next(iter(sorted(site.glob("pages/*/index.html")))).relative_to(
             site).as_posix(),
