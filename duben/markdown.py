@@ -2,7 +2,7 @@
 
 `html=False`, so raw HTML in a body is shown as text, never passed through.
 Plugins (core rules, run after inline parsing):
-- section ids: `## heads` get stable ids `sec-1`, `sec-2`... (not derived from the
+- section ids: `## heads` get stable ids `sec-1`, `sec-2`... (optionally prefixed; not derived from the
   Chinese text, which changes between scripts) and are collected for the TOC;
 - correction markers: an occurrence of each correction's `now` text (the first after
   the previous marker, else the first unmarked one) is wrapped and followed by a
@@ -41,14 +41,14 @@ class Body:
     placed: frozenset[int]  # 1-based numbers of corrections with a marker in the body
 
 
-def correction_id(number: int) -> str:
+def correction_id(number: int, prefix: str = "") -> str:
     """Anchor of the 校勘记 note `number` (the marker links here)."""
-    return f"jk-{number}"
+    return f"{prefix}jk-{number}"
 
 
-def correction_ref_id(number: int) -> str:
+def correction_ref_id(number: int, prefix: str = "") -> str:
     """Anchor of the marker in the body (the note links back here)."""
-    return f"jk-ref-{number}"
+    return f"{prefix}jk-ref-{number}"
 
 
 def section_ids_plugin(md: MarkdownIt) -> None:
@@ -57,7 +57,7 @@ def section_ids_plugin(md: MarkdownIt) -> None:
         tokens = state.tokens
         for i, token in enumerate(tokens):
             if token.type == "heading_open" and token.tag in ("h2", "h3"):
-                anchor = f"sec-{len(toc) + 1}"
+                anchor = f"{state.env.get('prefix', '')}sec-{len(toc) + 1}"
                 token.attrSet("id", anchor)
                 toc.append(Heading(anchor, tokens[i + 1].content, int(token.tag[1])))
 
@@ -105,9 +105,9 @@ def _mark(inlines: list[Token], now: str, number: int,
 def _render_correction_ref(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    n = tokens[idx].meta["number"]
-    return (f'<sup class="correction-ref" id="{correction_ref_id(n)}">'
-            f'<a href="#{correction_id(n)}" aria-label="校勘记 {n}">[{n}]</a></sup>')
+    n, prefix = tokens[idx].meta["number"], env.get("prefix", "")
+    return (f'<sup class="correction-ref" id="{correction_ref_id(n, prefix)}">'
+            f'<a href="#{correction_id(n, prefix)}" aria-label="校勘记 {n}">[{n}]</a></sup>')
 
 
 def _render_corrected_text(
@@ -128,8 +128,11 @@ md.use(section_ids_plugin).use(correction_markers_plugin)
 md.add_render_rule("image", _render_image_as_text)
 
 
-def render_body(text: str, corrections: Sequence[str] = ()) -> Body:
-    """Render a Markdown body; `corrections` are the `now` texts, in note order."""
-    env: dict[str, Any] = {"corrections": tuple(corrections)}
+def render_body(text: str, corrections: Sequence[str] = (), prefix: str = "") -> Body:
+    """Render a Markdown body; `corrections` are the `now` texts, in note order.
+
+    `prefix` goes before every id, so several bodies can share one page (print views).
+    """
+    env: dict[str, Any] = {"corrections": tuple(corrections), "prefix": prefix}
     html = md.render(text, env)
     return Body(html, tuple(env.get("toc", ())), frozenset(env.get("placed", ())))

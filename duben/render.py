@@ -98,6 +98,9 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
     yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
     for s in e.series:
         yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
+        views = {n: article_view(e, config, a, prefix=f"p{n}-") for n, a in s.slots if a}
+        yield PageSpec(urls.series_print(s.slug), "series_print.html",
+                       {"group": s, "views": views}, f"series {s.name} (print)")
     # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题); tags
     # missing from the vocabulary (a warning) still get their pages, listed apart.
     tag_sections = [(g, tuple(t for t in e.tags if t.declared and t.description == g))

@@ -45,6 +45,11 @@ def series(slug: str) -> str:
     return f"{SERIES}{slug}/"
 
 
+def series_print(slug: str) -> str:
+    """Every installment of a series on one page, for A4 handouts."""
+    return f"{SERIES}{slug}/print/"
+
+
 def column(slug: str) -> str:
     return f"{COLUMNS}{slug}/"
 

@@ -76,11 +76,12 @@ class ArticleView:
     canonical: str
     json_ld: Markup
     summary: str  # plain text for <meta name="description">
+    prefix: str  # before every id in the article, so several can share a page
 
 
-def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
+def article_view(edition: Edition, config: Config, a: Article, prefix: str = "") -> ArticleView:
     page = next(p for p in edition.pages if p.id == a.page)
-    body = render_body(a.body, [c.now for c in a.corrections])
+    body = render_body(a.body, [c.now for c in a.corrections], prefix)
     count = han_count(a.body)
     canonical = urls.absolute(config.base_url, urls.article(a.slug))
     return ArticleView(
@@ -95,6 +96,7 @@ def article_view(edition: Edition, config: Config, a: Article) -> ArticleView:
         citation=citation(a, page, config, canonical), canonical=canonical,
         json_ld=json_ld(a, page, canonical, count),
         summary=plain_summary(a),
+        prefix=prefix,
     )
 
 

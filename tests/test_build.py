@@ -121,6 +121,7 @@ def test_series_page_shows_the_gap(site: Path) -> None:
         "深度关注·高质量党建引领高质量发展",
         "记者赴多地采访，了解各地坚持高质量党建引领高质量发展的经验做法。",
         "按刊出序号排列。本读本收录 3 篇，②未收录。",
+        "全系列打印本（各篇全文，A4 打印）",
         "① 党建聚合力 发展增动能", "江苏省大力推进产业链党建工作——", "本报记者 沈童睿",
         "② 本篇未收录：底本中没有这一篇。",
         "③ 聚“链”赋能 抱团发展", "本报记者 肖家鑫",
@@ -211,3 +212,20 @@ def test_feed_and_sitemap_use_absolute_urls(site: Path) -> None:
     assert "404" not in sitemap
     robots = (site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://example.org/duben/sitemap.xml" in robots
+
+
+def test_series_print_view_holds_every_installment_with_unique_ids(site: Path) -> None:
+    page = site / "series/gaozhiliang-dangjian/print/index.html"
+    lines = main_lines(page)
+    assert lines[:4] == [
+        "首页 › 系列报道 › 深度关注·高质量党建引领高质量发展",
+        "深度关注·高质量党建引领高质量发展",
+        "全系列打印本：本页依次收入本系列各篇全文，打印时每篇从新的一页开始。",
+        "①党建聚合力 发展增动能 ②（未收录） ③聚“链”赋能 抱团发展 ④组织建在产业链 党建引领产业兴",
+    ]
+    assert "② 本篇未收录：底本中没有这一篇。" in lines
+    html = main_html(page)
+    assert html.count('<article class="article"') == 3
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert '<h2 id="p4-sec-1">' in html and 'href="#p4-jk-1"' in html and 'id="p4-jk-1"' in html
