@@ -329,6 +329,35 @@ def test_print_hides_navigation_and_prints_black_on_white(
     traffic.assert_clean()
 
 
+def test_series_print_view_starts_each_installment_on_a_new_page(
+    page: Page, base_url: str, traffic: Traffic
+) -> None:
+    page.goto(base_url)
+    page.locator("main a[href*='series/']", has_text=SERIES_NAME).first.click()
+    page.locator(".print-link a").click()
+    page.wait_for_load_state()
+    articles = page.locator("main > article.article")
+    assert articles.count() == 3, "the print view should hold ①③④ in full"
+    page.emulate_media(media="print")
+    # Which page each installment (or gap note) starts: the first follows the
+    # header on page 1; every later one opens a new page.
+    starts = page.evaluate("""() => [...document.querySelectorAll(
+        'main > article.article, main > p.slot-missing')].map(el => [
+        el.tagName, getComputedStyle(el).breakBefore,
+        el.previousElementSibling ? el.previousElementSibling.className : ''])""")
+    for i, (tag, brk, before) in enumerate(starts):
+        if i == 0:
+            assert brk != "page", "a blank page would open the print view"
+        elif tag == "ARTICLE" and "slot-missing" in before:
+            assert brk != "page", "the gap note and the next installment share a page"
+        else:
+            assert brk == "page", f"item {i + 1} ({tag}) does not start a new page"
+    pdf = page.pdf(prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages >= articles.count(), f"{articles.count()} installments on {pages} pages"
+    traffic.assert_clean()
+
+
 # -- glyphs, not boxes ----------------------------------------------------------------
 
 # Draws each character in the font an element uses and fingerprints the pixels.
