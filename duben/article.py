@@ -259,19 +259,19 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         Correction(str(r["was"]), str(r["now"]), str(r["note"]))
         for r in c.records("corrections", ("was", "now", "note"))
     )
-    article_kwargs = dict(
-        title=c.text("title", required=True),
-        title_supplied=c.flag("title_supplied"),
-        kicker=c.text("kicker"),
-        subtitle=c.text("subtitle"),
-        byline=c.text("byline"),
-        authors=c.texts("authors"),
-        column=c.text("column"),
-        editors_note=c.text("editors_note"),
-        credits=c.texts("credits"),
-        truncated=c.flag("truncated"),
-        tags=c.texts("tags"),
-    )
+    article_kwargs: dict[str, Any] = {
+        "title": c.text("title", required=True),
+        "title_supplied": c.flag("title_supplied"),
+        "kicker": c.text("kicker"),
+        "subtitle": c.text("subtitle"),
+        "byline": c.text("byline"),
+        "authors": c.texts("authors"),
+        "column": c.text("column"),
+        "editors_note": c.text("editors_note"),
+        "credits": c.texts("credits"),
+        "truncated": c.flag("truncated"),
+        "tags": c.texts("tags"),
+    }
     if c.problems:
         raise DubenError(c.problems)
     return Article(

@@ -26,7 +26,11 @@ class Columns:
 
 def parse_columns(text: str, path: str) -> Columns:
     """Read the columns file; every value must be an article kind."""
-    data = yaml.safe_load(text) or {}
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DubenError(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")) from None
     if not isinstance(data, dict):
         raise DubenError(Problem(path, 1, "expected a mapping of column name to kind"))
     bad = [f"{name}: {kind!r}" for name, kind in data.items() if kind not in KINDS]

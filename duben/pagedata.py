@@ -102,4 +102,9 @@ def load_page_data(seed: Path, root: Path) -> PageData:
     data_path = seed.with_suffix(".yaml")
     if not data_path.exists():
         return PageData()
-    return parse_page_data(data_path.read_text(encoding="utf-8"), str(data_path.relative_to(root)))
+    shown = data_path.relative_to(root).as_posix()
+    try:
+        text = data_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DubenError(Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})")) from None
+    return parse_page_data(text, shown)

@@ -21,6 +21,7 @@ import yaml
 
 from . import atomic, segment, tagging
 from .article import Article, dump_article
+from .columns import Columns, load_columns
 from .errors import DubenError, Problem
 from .pagedata import load_page_data
 from .seeds import decode_seed, list_seeds
@@ -118,6 +119,7 @@ def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[
         problems.append(Problem("seeds", None, "no seed pages (*.txt) to split"))
     pages: list[_Page] = []
     dropped: list[Dropped] = []
+    columns = _attempt(problems, load_columns, root) or Columns({})
     for seed in seeds:
         rel = seed.relative_to(root).as_posix()
         # Decoding and page data are independent: report both when both are wrong.
@@ -125,7 +127,7 @@ def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[
         data = _attempt(problems, load_page_data, seed, root)
         if text is None or data is None:
             continue
-        split = _attempt(problems, segment.split_page, text, rel, data)
+        split = _attempt(problems, segment.split_page, text, rel, data, columns)
         if split is None:
             continue
         problems.extend(split.problems)

@@ -66,7 +66,7 @@ def no_staging_left(root: Path) -> bool:
     return not [p for p in root.iterdir() if p.name.startswith(".content-")]
 
 
-def toy_split_page(text: str, seed_file: str, data: PageData) -> segment.PageSplit:
+def toy_split_page(text: str, seed_file: str, data: PageData, columns: object = None) -> segment.PageSplit:
     """A stand-in splitter for exact cases: `# title` opens an article, `~ x` is dropped."""
     lines = text.split("\n")
     found: list[tuple[str, int, list[str]]] = []
@@ -314,7 +314,7 @@ def test_a_page_without_articles_is_an_error(toy: Path) -> None:
 def test_splitter_problems_from_every_seed_are_reported_together(
     toy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def complaining(text: str, seed_file: str, data: PageData) -> segment.PageSplit:
+    def complaining(text: str, seed_file: str, data: PageData, columns: object = None) -> segment.PageSplit:
         if "乱码" in text:
             raise DubenError(Problem(seed_file, 2, "garbled text: ?!八麄"))
         split = toy_split_page(text, seed_file, data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def test_every_seed_line_is_accounted_for(seed: Path) -> None:
         owners = [r for r in ranges if r[0] <= number <= r[1]]
         assert len(owners) == 1 or number in dropped, f"{seed.name}:{number}: {line[:30]}"
     spans = sorted(ranges)
-    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), "articles overlap"
+    assert all(a[1] < b[0] for a, b in pairwise(spans)), "articles overlap"
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])

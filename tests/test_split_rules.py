@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def _chunks(seed: Path) -> list[str]:
     lines = text.split("\n")
     result = split_page(text, f"seeds/{seed.name}", load_page_data(seed, ROOT), COLUMNS)
     starts = [a.source.lines[0] - 1 for a in result.articles] + [len(lines)]
-    return ["\n".join(lines[a:b]) for a, b in zip(starts, starts[1:])]
+    return ["\n".join(lines[a:b]) for a, b in pairwise(starts)]
 
 
 @pytest.mark.parametrize("seed", SEEDS[:4], ids=lambda p: p.name[:3])
