@@ -171,3 +171,24 @@ def test_nothing_but_article_text_in_bodies(seed: Path) -> None:
             assert not re.fullmatch(r"（[\u4e00-\u9fff ]{2,12}）", line), line
         for other in (a.byline, a.column, a.kicker):
             assert other is None or other not in a.body.split("\n")
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_plus_corrections_is_the_edition(seed: Path) -> None:
+    """Every body paragraph is the seed's own text once its corrections are applied
+    and the systematic normalisation (script, punctuation, glosses) has run."""
+    from duben.repair import detect_script, normalise_line
+
+    raw = seed.read_text(encoding="utf-8")
+    script = detect_script(raw)
+    for a in split(seed.name[:3]).articles:
+        first, last = a.source.lines
+        text = "\n".join(raw.split("\n")[first - 1:last])
+        for c in a.corrections:
+            assert c.was in text, c
+            text = text.replace(c.was, c.now)
+        flat = "".join(normalise_line(line, script).strip().lstrip("#").strip()
+                       for line in text.split("\n"))
+        for para in a.body.split("\n\n"):
+            plain = re.sub(r"\\(.)", r"\1", para.removeprefix("> ").removeprefix("## "))
+            assert plain in flat, f"{a.path or a.title}: {plain[:40]}"
