@@ -285,6 +285,42 @@ def test_series_page_shows_the_gap_and_pagers_walk_the_series(
     traffic.assert_clean()
 
 
+def test_page_views_walk_from_first_to_last(page: Page, base_url: str, traffic: Traffic) -> None:
+    page.goto(base_url + "pages/index.html")
+    labels = [t.strip() for t in page.locator("main .page-list a").all_inner_texts()]
+    assert labels, "the pages index lists no pages"
+    page.locator("main .page-list a").first.click()
+    page.wait_for_load_state()
+    seen = [page.locator("main h1").inner_text().strip()]
+    while page.locator("nav.pager a[rel=next]").count():
+        page.locator("nav.pager a[rel=next]").click()
+        page.wait_for_load_state()
+        seen.append(page.locator("main h1").inner_text().strip())
+        assert len(seen) <= len(labels), f"the next links loop: {seen}"
+    assert seen == labels
+    assert page.locator(".page-articles > li").count() >= 1
+    traffic.assert_clean()
+
+
+def test_site_reads_from_file_urls(browser: Browser, site: Path) -> None:
+    """Opened from disk (file://), links name index.html files and still work."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda req: None if req.url.startswith("file://")
+            else outside.append(req.url))
+    page.goto((site / "index.html").as_uri())
+    link = page.locator("main .article-list a.item-title").first
+    title = link.inner_text().strip()
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.startswith("file://") and page.url.endswith("/index.html"), page.url
+    assert page.locator("h1.title").inner_text().strip() == title
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").count("CJK") >= 1
+    context.close()
+    assert not outside, f"a page read from disk asked the network: {outside}"
+
+
 # -- print ----------------------------------------------------------------------------
 
 
