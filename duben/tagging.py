@@ -18,7 +18,7 @@ class Vocabulary:
 
     keywords: tuple[tuple[str, tuple[str, ...]], ...]
     groups: tuple[tuple[str, tuple[str, ...]], ...]  # group name -> its tags
-    min_mentions: int
+    thresholds: tuple[tuple[str, int], ...]  # tag -> mentions needed
     fallback: str
 
 
@@ -31,6 +31,8 @@ def parse_vocabulary(text: str, path: str) -> Vocabulary:
         raise DubenError(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}"))
     try:
         groups = data["groups"]
+        default = int(data.get("min_mentions", 2))
+        by_group = {str(g): int(n) for g, n in (data.get("min_mentions_by_group") or {}).items()}
         keywords = tuple(
             (str(tag), tuple(str(k) for k in words))
             for tags in groups.values() for tag, words in tags.items()
@@ -38,13 +40,17 @@ def parse_vocabulary(text: str, path: str) -> Vocabulary:
         vocabulary = Vocabulary(
             keywords=keywords,
             groups=tuple((str(g), tuple(str(t) for t in tags)) for g, tags in groups.items()),
-            min_mentions=int(data.get("min_mentions", 2)),
+            thresholds=tuple((str(tag), by_group.get(str(g), default))
+                             for g, tags in groups.items() for tag in tags),
             fallback=str(data["fallback"]),
         )
     except (TypeError, KeyError, AttributeError, ValueError) as exc:
         raise DubenError(Problem(
             path, None, f"expected groups: {{group: {{tag: [keywords]}}}} and fallback ({exc})"
         )) from None
+    unknown = set(by_group) - {g for g, _ in vocabulary.groups}
+    if unknown:
+        raise DubenError(Problem(path, None, f"min_mentions_by_group names no group: {sorted(unknown)}"))
     if any(not words for _, words in keywords):
         raise DubenError(Problem(path, None, "every tag needs at least one keyword"))
     return vocabulary
@@ -60,8 +66,9 @@ def tag_article(article: Article, vocabulary: Vocabulary) -> tuple[str, ...]:
     """Tags whose keywords the article mentions often enough; the fallback if none."""
     headline = " ".join(filter(None, (article.kicker, article.title, article.subtitle)))
     text = " ".join(filter(None, (article.body, article.editors_note, article.column)))
+    needed = dict(vocabulary.thresholds)
     tags = tuple(
         tag for tag, words in vocabulary.keywords
-        if sum(2 * headline.count(w) + text.count(w) for w in words) >= vocabulary.min_mentions
+        if sum(2 * headline.count(w) + text.count(w) for w in words) >= needed[tag]
     )
     return tags or (vocabulary.fallback,)
