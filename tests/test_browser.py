@@ -189,8 +189,10 @@ def _open(browser: Browser, base_url: str, traffic: Traffic, **context: Any) -> 
     page.route("**/*", route)
     page.on("response", lambda resp: traffic.failed.append(f"{resp.status} {resp.url}")
             if resp.status >= 400 else None)
-    page.on("requestfailed", lambda req: traffic.failed.append(f"failed {req.url}")
-            if req.url.startswith(origin) else None)
+    # A load cut short by the next navigation (net::ERR_ABORTED) is no failure.
+    page.on("requestfailed", lambda req: traffic.failed.append(f"{req.failure} {req.url}")
+            if req.url.startswith(origin) and "ERR_ABORTED" not in (req.failure or "")
+            else None)
     return page
 
 
@@ -437,6 +439,52 @@ def _boxes(page: Page, selector: str, text: str) -> list[str]:
             if tuple(prints[ch]) == box or counts[tuple(prints[ch])] > 1 or prints[ch][1] == 0]
 
 
+# Every character on the page, in the font of the element that shows it (text and
+# ::before/::after content), compared with what a codepoint no font has draws as.
+_TOFU_JS = """(missing) => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 40;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  ctx.textBaseline = 'top';
+  const print = (font, ch) => {
+    ctx.font = font;
+    ctx.clearRect(0, 0, 40, 40);
+    ctx.fillText(ch, 2, 2);
+    const alpha = ctx.getImageData(0, 0, 40, 40).data;
+    let hash = 0;
+    for (let i = 3; i < alpha.length; i += 4) hash = (Math.imul(hash, 31) + alpha[i]) >>> 0;
+    return hash;
+  };
+  const byFont = new Map();
+  const add = (style, text) => {
+    const font = `${style.fontStyle} ${style.fontWeight} 32px ${style.fontFamily}`;
+    if (!byFont.has(font)) byFont.set(font, new Set());
+    for (const ch of text) if (ch.trim() && ch.codePointAt(0) > 0x7f) byFont.get(font).add(ch);
+  };
+  for (const el of document.querySelectorAll('body, body *')) {
+    const direct = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('');
+    if (direct) add(getComputedStyle(el), direct);
+    for (const pseudo of ['::before', '::after', '::marker']) {
+      const style = getComputedStyle(el, pseudo);
+      const m = /^"(.*)"$/.exec(style.content || '');
+      if (m) add(style, m[1]);
+    }
+  }
+  const boxes = [];
+  for (const [font, chars] of byFont) {
+    const box = print(font, missing);
+    for (const ch of chars) if (print(font, ch) === box) boxes.push(`${ch} U+${
+      ch.codePointAt(0).toString(16).toUpperCase()} in ${font}`);
+  }
+  return boxes;
+}"""
+
+
+def _tofu(page: Page) -> list[str]:
+    """Characters on the page that draw as missing-glyph boxes."""
+    return list(page.evaluate(_TOFU_JS, MISSING))
+
+
 def _platform_fonts(page: Page, selector: str) -> list[str]:
     """The OS font families Chromium used to draw the text of `selector` (DevTools)."""
     cdp = page.context.new_cdp_session(page)
@@ -462,6 +510,23 @@ def test_chinese_text_renders_with_real_glyphs(
     traffic.assert_clean()
 
 
+def test_no_character_on_key_pages_draws_as_a_box(
+    page: Page, base_url: str, site: Path, traffic: Traffic
+) -> None:
+    paths = ["index.html", _richest_article(site), "about/index.html",
+             "corrections/index.html", "series/index.html"]
+    paths += [p.relative_to(site).as_posix() for p in sorted(site.glob("series/*/*index.html"))]
+    paths += [p.relative_to(site).as_posix() for p in sorted(site.glob("series/*/print/index.html"))]
+    paths.append(next(iter(sorted(site.glob("pages/*/index.html")))).relative_to(site).as_posix())
+    found = {}
+    for path in paths:
+        page.goto(base_url + path)
+        if boxes := _tofu(page):
+            found[path] = boxes
+    assert not found, f"characters with no glyph in any font: {found}"
+    traffic.assert_clean()
+
+
 def test_the_glyph_check_sees_boxes_when_cjk_fonts_are_missing(
     playwright: Any, tmp_path: Path
 ) -> None:
@@ -480,6 +545,7 @@ def test_the_glyph_check_sees_boxes_when_cjk_fonts_are_missing(
         page = browser.new_page()
         page.set_content('<p lang="zh-Hans">深度关注高质量党建引领高质量发展</p>')
         assert len(_boxes(page, "p", page.inner_text("p"))) >= 4
+        assert len(_tofu(page)) >= 4
     finally:
         browser.close()
 
