@@ -75,10 +75,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_edition(tmp_path_factory.mktemp("valid"))
 
 
-def _messages(vnu: list[str], site: Path) -> list[dict[str, Any]]:
-    """Every message the checker gives for every HTML file under `site`."""
+def _messages(vnu: list[str], pages: list[Path]) -> list[dict[str, Any]]:
+    """Every message the checker gives for the given HTML files (named one by one, so
+    none is skipped for its name)."""
     result = subprocess.run(
-        [*vnu, "--format", "json", "--skip-non-html", str(site)],
+        [*vnu, "--format", "json", *map(str, pages)],
         capture_output=True, text=True, timeout=600, check=False,
     )
     # vnu writes its JSON report to stderr and exits 1 when it found errors.
@@ -102,9 +103,18 @@ def test_site_has_html_pages(site: Path) -> None:
     assert (site / "index.html") in pages
 
 
+def test_the_checker_reports_invalid_html(tmp_path: Path) -> None:
+    """Control: the harness sees errors, so an empty report below means valid pages."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html lang="zh-Hans"><head><title>x</title></head>'
+                   "<body><p><div>块</p></body></html>", encoding="utf-8")
+    errors = [m for m in _messages(_vnu_command(), [bad]) if m.get("type") == "error"]
+    assert errors and _where(errors[0], tmp_path).startswith("bad.html:1:")
+
+
 def test_every_page_is_valid_html(site: Path) -> None:
     vnu = _vnu_command()
-    messages = _messages(vnu, site)
+    messages = _messages(vnu, sorted(site.rglob("*.html")))
     # A non-document (fatal) message means a file could not be checked at all.
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
     listing = "\n".join(
