@@ -45,6 +45,7 @@ BROKEN = re.compile("[\ufffd\ue000-\uf8ff]")  # replacement and private-use char
 COMMON_PUNCT = frozenset("。，、；：？！“”‘’（）《》…—·")
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ\u0300\u0301\u030c\u0304"  # precomposed or combining
 _GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\(([a-zü{TONED}]{{1,9}})\)")
+_TONED_SYLLABLES = frozenset(s for readings in pinyin_dict.values() for s in readings.split(","))
 _GLOSS_REMNANT = re.compile(rf"\?[a-zü{TONED}]{{1,9}}\)")  # `X(` eaten by a bad decode
 MAX_SPAN = 40  # characters; a misaligned run longer than this is left to find_garbles
 MIN_KNOWN = 2  # non-ASCII characters a repair must decode from known bytes alone
@@ -182,7 +183,7 @@ def repair_mojibake(line: str) -> tuple[str, tuple[Fix, ...]]:
     reports the run."""
     fixes: list[Fix] = []
     pos = 0
-    while (anchor := next((j for j in range(pos, len(line)) if _suspect(line[j])), None)) is not None:
+    while (anchor := next((j for j in range(pos, len(line)) if _suspect(line[j])), -1)) >= 0:
         if (found := _best_repair(line, anchor)) is None:
             pos = anchor + 1
             continue
@@ -218,24 +219,19 @@ def _best_repair(line: str, anchor: int) -> tuple[int, int, str] | None:
 def find_garbles(line: str) -> tuple[Garble, ...]:
     """Spans that still look garbled after repair, each a maximal run of flagged characters:
     U+FFFD and private-use characters; runs of two or more suspect Hanzi (a lone rare
-    Hanzi is usually a name), with a `?` placeholder before or among them; a suspect
-    Hanzi glued to a following ASCII letter (a misaligned pair that ate a trail byte);
+    Hanzi is usually a name), with a `?` placeholder before or among them; a Hanzi outside
+    GB2312 glued to a following ASCII letter (a misaligned pair that ate a trail byte);
     and `?pinyin)`, a glossed character whose `X(` a bad decode swallowed."""
-    flagged = [bool(BROKEN.match(c)) for c in line]
     marks = "".join("s" if _suspect(c) else "?" if c in PLACEHOLDERS else "." for c in line)
-    runs = [m for m in re.finditer(r"\??s(?:\??s)*", marks)
-            if m.group(0).count("s") >= 2 or "@" <= line[m.end():m.end() + 1] <= "~"]
+    runs = [m for m in re.finditer(r"\??s(?:\??s)*", marks) if m.group(0).count("s") >= 2]
+    glued = re.finditer(r"[\u3400-\u9fff](?=[@-~])", line)  # not t2s: 癉C is 把D one byte off
+    runs += [m for m in glued if m.group(0).encode("gb2312", errors="replace") == b"?"]
+    flagged = [bool(BROKEN.match(c)) for c in line]
     for m in runs + list(_GLOSS_REMNANT.finditer(line)):
         flagged[m.start():m.end()] = [True] * (m.end() - m.start())
     mask = "".join(".x"[hit] for hit in flagged)
     return tuple(Garble(m.start(), m.end(), line[m.start():m.end()])
                  for m in re.finditer("x+", mask))
-
-
-@cache
-def _toned_syllables() -> frozenset[str]:
-    """Every toned pinyin syllable pypinyin knows, e.g. `yè`, `biāo`."""
-    return frozenset(s for readings in pinyin_dict.values() for s in readings.split(","))
 
 
 def strip_pinyin_glosses(line: str) -> str:
@@ -244,7 +240,7 @@ def strip_pinyin_glosses(line: str) -> str:
     def drop(m: re.Match[str]) -> str:
         syllable = unicodedata.normalize("NFC", m.group(1))
         toned = any(c in TONED for c in syllable)
-        return "" if toned and syllable in _toned_syllables() else m.group(0)
+        return "" if toned and syllable in _TONED_SYLLABLES else m.group(0)
     return _GLOSS.sub(drop, line)
 
 
