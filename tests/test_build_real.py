@@ -51,6 +51,7 @@ def test_installment_4_carries_its_print_facts(site: Path) -> None:
     assert lines[1:4] == ["重庆市九龙坡区立足铝产业发展，成立功能型党组织——",
                           "组织建在产业链 党建引领产业兴", "本报记者 姜峰"]
     assert "系列：深度关注·高质量党建引领高质量发展④" in lines
+    assert any(line.startswith("本文未完。") for line in lines)  # breaks off on page 000
     assert "seeds/000_b4601134f1077b69.txt，第 3–" in " ".join(lines)
     # previous in the series is ③ (on another page); ② is not in the collection
     assert any(line.startswith("上一篇 ③ 聚“链”赋能 抱团发展") for line in lines)
@@ -85,3 +86,9 @@ def test_page_views_list_the_articles_and_keep_the_notice_apart(site: Path) -> N
 def test_the_commentary_column_lists_its_piece(site: Path) -> None:
     lines = main_lines(site / "columns/jintai-chaosheng/index.html")
     assert "固本培元 凝心铸魂 ②" in lines  # with its ordinal in 健全全面从严治党体系
+
+
+def test_a_caption_without_a_printed_label_is_listed_as_printed(site: Path) -> None:
+    lines = main_lines(article_titled(site, "华阳二矿以文体活动增强职工凝聚力"))
+    assert lines[lines.index("图片说明") + 2] == "图为5月18日，该矿“同心合力杯”职工拔河比赛现场。"
+    assert "图片报道" in lines  # the kind badge
