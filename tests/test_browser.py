@@ -329,6 +329,30 @@ def test_site_reads_from_file_urls(browser: Browser, site: Path) -> None:
 _VISIBLE = "el => el.checkVisibility()"
 
 
+def _shown(page: Page, selector: str) -> list[str]:
+    """The start of each element matching `selector` that is visible now."""
+    return [el.evaluate("el => el.outerHTML.slice(0, 80)")
+            for el in page.locator(selector).all() if el.evaluate(_VISIBLE)]
+
+
+@pytest.mark.parametrize("path", ["index.html", "pages/index.html", "series/index.html",
+                                  "tags/index.html", "corrections/index.html", "about/index.html"])
+def test_print_hides_navigation_on_every_kind_of_page(
+    page: Page, base_url: str, site: Path, traffic: Traffic, path: str
+) -> None:
+    paths = [path]
+    if path == "pages/index.html":  # a page view too, with its pager
+        paths.append(next(iter(sorted(site.glob("pages/*/index.html")))).relative_to(
+            site).as_posix())
+    for url in paths:
+        page.goto(base_url + url)
+        page.emulate_media(media="screen")
+        assert page.locator(".site-nav").evaluate(_VISIBLE), url
+        page.emulate_media(media="print")
+        assert not _shown(page, ".no-print, nav"), f"{url}: navigation visible in print"
+    traffic.assert_clean()
+
+
 def test_print_hides_navigation_and_prints_black_on_white(
     browser: Browser, base_url: str, site: Path, traffic: Traffic
 ) -> None:
@@ -343,11 +367,7 @@ def test_print_hides_navigation_and_prints_black_on_white(
     assert background != "rgb(255, 255, 255)", "no dark scheme on screen"
 
     page.emulate_media(media="print")
-    shown = [
-        el.evaluate("el => el.outerHTML.slice(0, 80)")
-        for el in screen_only.all() if el.evaluate(_VISIBLE)
-    ]
-    assert not shown, f"navigation or buttons visible in print: {shown}"
+    assert not _shown(page, ".no-print, nav"), "navigation or buttons visible in print"
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
         "rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
@@ -355,6 +375,9 @@ def test_print_hides_navigation_and_prints_black_on_white(
     url = page.locator(".article-source .print-url")
     assert url.evaluate(_VISIBLE)
     assert re.search(r"https?://\S+/articles/", url.inner_text())
+    assert page.evaluate("""() => !!(document.querySelector('.article-body')
+        .compareDocumentPosition(document.querySelector('.print-url'))
+        & Node.DOCUMENT_POSITION_FOLLOWING)""")
     # Each article starts a page; heads stay with their text.
     assert page.locator("article.article").evaluate(
         "el => getComputedStyle(el).breakBefore") == "page"
