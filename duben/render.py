@@ -28,7 +28,15 @@ from .config import Config
 from .edition import Edition
 from .errors import DubenError, Problem
 from .markdown import render_body
-from .views import KIND_NAMES, SCRIPT_NAMES, article_view, full_title, ordinal, plain_summary
+from .views import (
+    KIND_NAMES,
+    SCRIPT_NAMES,
+    article_view,
+    full_title,
+    ordinal,
+    plain_summary,
+    reading_order,
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,8 @@ def make_env(theme_dir: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
-                       SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title)
+                       SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
+                       reading_order=reading_order)
     env.filters["url"] = _url_filter
     env.filters["abs_url"] = _abs_url_filter
     return env

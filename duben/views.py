@@ -81,14 +81,15 @@ class ArticleView:
 
 def article_view(edition: Edition, config: Config, a: Article, prefix: str = "") -> ArticleView:
     page = next(p for p in edition.pages if p.id == a.page)
-    body = render_body(a.body, [c.now for c in a.corrections], prefix)
+    corrections = reading_order(a)
+    body = render_body(a.body, [c.now for c in corrections], prefix)
     count = han_count(a.body)
     canonical = urls.absolute(config.base_url, urls.article(a.slug))
     return ArticleView(
         article=a, page=page, body=body,
         toc=body.toc if len(body.toc) >= 2 else (),
         notes=tuple(Note(n, c, n in body.placed, "正文" if n in body.placed else _where(a, c.now))
-                    for n, c in enumerate(a.corrections, 1)),
+                    for n, c in enumerate(corrections, 1)),
         han_count=count, minutes=reading_minutes(count),
         series=edition.series_of.get(a.slug), column=edition.column_of.get(a.slug),
         tags=edition.tags_of[a.slug], authors=edition.authors_of[a.slug],
@@ -98,6 +99,20 @@ def article_view(edition: Edition, config: Config, a: Article, prefix: str = "")
         summary=plain_summary(a),
         prefix=prefix,
     )
+
+
+def reading_order(a: Article) -> tuple[Correction, ...]:
+    """Corrections numbered as a reader meets them: by first place in the body, others last.
+
+    The front matter lists them in whatever order split found them; the notes, the
+    markers and the corrections page all number them in this order instead.
+    """
+    def key(item: tuple[int, Correction]) -> tuple[int, int]:
+        i, c = item
+        at = a.body.find(c.now) if c.now else -1
+        return (at if at >= 0 else len(a.body), i)
+
+    return tuple(c for _, c in sorted(enumerate(a.corrections), key=key))
 
 
 def _where(a: Article, text: str) -> str:

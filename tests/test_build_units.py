@@ -107,3 +107,15 @@ def test_problems_with_and_without_lines_sort_together() -> None:
     from duben.errors import Problem
     error = DubenError([Problem("b.md", 2, "x"), Problem("a.md", 3, "y"), Problem("b.md", None, "z")])
     assert [str(p) for p in error.problems] == ["a.md:3: y", "b.md: z", "b.md:2: x"]
+
+
+def test_corrections_are_numbered_in_reading_order() -> None:
+    from duben.article import Article, Correction, Source
+    from duben.views import reading_order
+
+    later, earlier, elsewhere = (Correction("乙", "丁", "b"), Correction("甲", "丙", "a"),
+                                 Correction("戊", "己", "c"))
+    article = Article(slug="x", title="己", kind="article", source=Source("seeds/p.txt", 1, (1, 2)),
+                      original_script="zh-Hans", body="丙在前，丁在后。",
+                      corrections=(later, elsewhere, earlier))
+    assert reading_order(article) == (earlier, later, elsewhere)
