@@ -1,4 +1,9 @@
-"""The known columns (data/columns.yaml): names an editor recognises on sight."""
+"""The column vocabulary (data/columns.yaml), shared by split and build.
+
+Split uses it to recognise a column name on sight (it looks like any short line)
+and to know what kind of piece the column carries; build uses it for each
+column's page, URL slug and description. One file, so the two cannot drift.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,10 +18,24 @@ COLUMNS_FILE = Path("data") / "columns.yaml"
 
 
 @dataclass(frozen=True)
-class Columns:
-    """Column name -> the kind of article it carries."""
+class Column:
+    """One column: its printed name, the kind of piece it carries, its URL slug."""
 
-    kinds: dict[str, str]
+    name: str
+    kind: str
+    slug: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The known columns, in the editors' order."""
+
+    entries: tuple[Column, ...] = ()
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        return {c.name: c.kind for c in self.entries}
 
     def name_of(self, line: str) -> str | None:
         """The column a display line names, ignoring quotation marks, else None."""
@@ -25,24 +44,35 @@ class Columns:
 
 
 def parse_columns(text: str, path: str) -> Columns:
-    """Read the columns file; every value must be an article kind."""
+    """Read the columns file: `name: {kind, slug, description?}` per column."""
     try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DubenError(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")) from None
     if not isinstance(data, dict):
-        raise DubenError(Problem(path, 1, "expected a mapping of column name to kind"))
-    bad = [f"{name}: {kind!r}" for name, kind in data.items() if kind not in KINDS]
-    if bad:
-        raise DubenError(Problem(path, None, f"kinds must be one of {', '.join(KINDS)}: "
-                                 + "; ".join(bad)))
-    return Columns({str(k): str(v) for k, v in data.items()})
+        raise DubenError(Problem(path, 1, "expected a mapping of column name to {kind, slug}"))
+    lines = {k.value: k.start_mark.line + 1 for k, _ in root.value} if root else {}
+    problems, entries = [], []
+    for name, entry in data.items():
+        line = lines.get(name)
+        if not isinstance(entry, dict) or not {"kind", "slug"} <= set(entry) <= {
+                "kind", "slug", "description"}:
+            problems.append(Problem(path, line, f"{name}: needs kind and slug (description optional)"))
+        elif entry["kind"] not in KINDS:
+            problems.append(Problem(path, line, f"{name}: kind must be one of {', '.join(KINDS)}"))
+        else:
+            entries.append(Column(str(name), str(entry["kind"]), str(entry["slug"]),
+                                  str(entry.get("description") or "")))
+    if problems:
+        raise DubenError(problems)
+    return Columns(tuple(entries))
 
 
-def load_columns(root: Path) -> Columns:
+def load_columns(root: Path, file: Path = COLUMNS_FILE) -> Columns:
     """The project's columns file, or no known columns when it is absent."""
-    path = root / COLUMNS_FILE
+    path = root / file
     if not path.exists():
-        return Columns({})
-    return parse_columns(path.read_text(encoding="utf-8"), str(COLUMNS_FILE))
+        return Columns()
+    return parse_columns(path.read_text(encoding="utf-8"), file.as_posix())

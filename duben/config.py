@@ -1,12 +1,13 @@
 """The edition's one config file (`duben.yaml`): a frozen value, unknown keys rejected.
 
-The config also holds the edition's vocabulary of series and columns. An article
-naming a series or column that is not declared here is an "unknown reference":
-a warning, and a failure under --strict. Declaring them once gives each a stable
-ASCII slug (its URL) and a description, instead of deriving URLs from Chinese names.
-Tags are checked against the tag vocabulary that `split` tags articles from
-(`tag_vocabulary: data/tags.yaml`); their slugs are pinyin, their group (地区, 行业,
-主题) is kept as the description, for the grouped tag index.
+The config also holds the edition's series. An article naming a series, column or
+tag that is not declared is an "unknown reference": a warning, and a failure under
+--strict. Declaring them once gives each a stable ASCII slug (its URL) and a
+description, instead of deriving URLs from Chinese names. Columns and tags are
+declared in the vocabularies `split` itself reads (`column_vocabulary:
+data/columns.yaml`, `tag_vocabulary: data/tags.yaml`), so the two commands cannot
+disagree; tag slugs are pinyin, their group (地区, 行业, 主题) is kept as the
+description, for the grouped tag index.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from pathlib import Path
 import yaml
 
 from . import urls
+from .columns import load_columns
 from .errors import DubenError, Problem
+from .tagging import parse_vocabulary
 
 CONFIG_FILE = "duben.yaml"
 
@@ -62,7 +65,7 @@ class Config:
 
 
 _KEYS = ("title", "description", "base_url", "updated", "content", "theme",
-         "series", "columns", "tag_vocabulary", "pages")
+         "series", "column_vocabulary", "tag_vocabulary", "pages")
 _REQUIRED = ("title", "description", "base_url", "updated")
 
 
@@ -123,12 +126,24 @@ def parse_config(text: str, root: Path) -> Config:
     else:
         pages = [(str(k), PageInfo(**{f: str(x) for f, x in v.items()}))
                  for k, v in sorted(raw_pages.items())]
-    tags, tag_groups = None, ()
+    tags, tag_groups, columns = None, (), ()
     if data.get("tag_vocabulary") is not None:
         try:
-            tags, tag_groups = _tag_vocabulary(root / str(data["tag_vocabulary"]))
-        except (OSError, TypeError, yaml.YAMLError) as exc:
-            fail("tag_vocabulary", f"cannot read {data['tag_vocabulary']}: {exc}")
+            tags, tag_groups = _tag_terms(root, Path(str(data["tag_vocabulary"])))
+        except OSError as exc:
+            fail("tag_vocabulary", f"cannot read {data['tag_vocabulary']}: {exc.strerror}")
+        except DubenError as exc:
+            problems.extend(exc.problems)
+    if data.get("column_vocabulary") is not None:
+        try:
+            file = Path(str(data["column_vocabulary"]))
+            (root / file).stat()  # a named vocabulary must exist; split tolerates none
+            known = load_columns(root, file)
+            columns = tuple(Term(c.name, c.slug, c.description) for c in known.entries)
+        except OSError as exc:
+            fail("column_vocabulary", f"cannot read {data['column_vocabulary']}: {exc.strerror}")
+        except DubenError as exc:
+            problems.extend(exc.problems)
     config = Config(
         root=root,
         title=str(data.get("title", "")),
@@ -138,7 +153,7 @@ def parse_config(text: str, root: Path) -> Config:
         content_dir=root / str(data.get("content", "content")),
         theme_dir=root / str(data.get("theme", "theme")),
         series=terms("series"),
-        columns=terms("columns"),
+        columns=columns,
         tags=tags,
         tag_groups=tag_groups,
         pages=tuple(pages),
@@ -148,15 +163,11 @@ def parse_config(text: str, root: Path) -> Config:
     return config
 
 
-def _tag_vocabulary(path: Path) -> tuple[tuple[Term, ...], tuple[str, ...]]:
-    """Tag names from split's vocabulary file: `groups: {group: {tag: [keywords]}}`, `fallback`."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):
-        raise TypeError("expected a mapping with 'groups'")
-    named = [(str(tag), str(group)) for group, tags in data["groups"].items()
-             for tag in (tags or {})]
-    if data.get("fallback"):
-        named.append((str(data["fallback"]), "其他"))
+def _tag_terms(root: Path, file: Path) -> tuple[tuple[Term, ...], tuple[str, ...]]:
+    """Tag terms from split's vocabulary; the group (地区, 行业, 主题) is the description."""
+    vocabulary = parse_vocabulary((root / file).read_text(encoding="utf-8"), file.as_posix())
+    named = [(tag, group) for group, tags in vocabulary.groups for tag in tags]
+    named.append((vocabulary.fallback, "其他"))
     slugs = urls.unique_slugs(n for n, _ in named)
     terms = tuple(Term(n, slugs[n], g) for n, g in named)
-    return terms, (*(str(g) for g in data["groups"]), "其他")
+    return terms, (*(g for g, _ in vocabulary.groups), "其他")

@@ -165,7 +165,7 @@ def _check_references(articles: list[Article], config: Config) -> list[Problem]:
                                      f"declare it under 'series' in duben.yaml"))
         if a.column and a.column not in columns:
             problems.append(_problem(a, root, "column", f"unknown column {a.column!r}; "
-                                     f"declare it under 'columns' in duben.yaml"))
+                                     f"declare it in data/columns.yaml"))
         for t in a.tags:
             if tags is not None and t not in tags:
                 problems.append(_problem(a, root, "tags", f"unknown tag {t!r}", item=t))

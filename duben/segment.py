@@ -59,7 +59,7 @@ def split_page(
     Slugs are readable candidates; the caller makes them unique and keeps slugs
     already written in content/. Tags are left empty; the caller adds them.
     """
-    columns = columns or Columns({})
+    columns = columns or Columns()
     page = prepare_page(text, seed_file, data)
     groups = group_blocks(read_blocks(list(page.lines), lambda t: columns.name_of(t) is not None), columns)
     problems = list(page.problems)

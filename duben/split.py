@@ -119,7 +119,7 @@ def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[
         problems.append(Problem("seeds", None, "no seed pages (*.txt) to split"))
     pages: list[_Page] = []
     dropped: list[Dropped] = []
-    columns = _attempt(problems, load_columns, root) or Columns({})
+    columns = _attempt(problems, load_columns, root) or Columns()
     for seed in seeds:
         rel = seed.relative_to(root).as_posix()
         # Decoding and page data are independent: report both when both are wrong.

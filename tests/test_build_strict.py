@@ -76,7 +76,7 @@ def test_unknown_series_column_and_tag_warn_then_fail_under_strict(
     edit(edition, COMMENTARY, "- 基层党建", "- 不存在的标签")
     expected = [  # sorted by file, then line number
         f"{SERIES_3}:10: unknown series '不存在的系列'; declare it under 'series' in duben.yaml",
-        f"{COMMENTARY}:9: unknown column '不存在的栏目'; declare it under 'columns' in duben.yaml",
+        f"{COMMENTARY}:9: unknown column '不存在的栏目'; declare it in data/columns.yaml",
         f"{COMMENTARY}:25: unknown tag '不存在的标签'",
     ]
     warnings = build_site(edition, tmp_path / "loose", strict=False)
@@ -111,7 +111,8 @@ def test_template_error_names_template_and_line(edition: Path, tmp_path: Path) -
 
 
 def test_two_pages_claiming_one_url_fail(edition: Path, tmp_path: Path) -> None:
-    edit(edition, "duben.yaml", "columns:\n", "columns:\n  - name: 重名\n    slug: jintai-chaosheng\n")
+    edit(edition, "data/columns.yaml", "金台潮声:\n",
+         "重名:\n  kind: profile\n  slug: jintai-chaosheng\n金台潮声:\n")
     edit(edition, "content/101_fixtureb/02-jiceng-xianfeng.md",
          "column: 我是党员，我在岗位", "column: 重名")
     message = failure(edition, tmp_path / "site", strict=False)
