@@ -3,34 +3,38 @@
 Like Pelican's importers, split writes ordinary content files that editors then
 own. So it never overwrites a file an editor changed (unless forced), keeps
 every slug it once wrote, leaves the articles of a vanished seed in place, and
-replaces content/ in one rename or not at all. A manifest beside the articles
-(content/.split-manifest.json) records the sha256 of each file as split wrote it,
-which is how a hand edit is told from split's own output.
+replaces content/ in one rename or not at all. The manifest (manifest.py) records
+the sha256 of each file as split wrote it, which is how a hand edit is told from
+split's own output.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-import yaml
-
 from . import atomic, segment, tagging
 from .article import Article, dump_article
 from .columns import Columns, load_columns
 from .errors import DubenError, Problem
+from .manifest import (
+    CONTENT,
+    DROPPED_LIST,
+    MANIFEST,
+    Entry,
+    dump_manifest,
+    known_slugs,
+    load_manifest,
+    read_tree,
+    sha256,
+    untouched,
+)
 from .pagedata import load_page_data
 from .seeds import decode_seed, list_seeds
-from .slugs import is_slug, slugify, unique_slug
+from .slugs import slugify, unique_slug
 
-CONTENT = "content"
-MANIFEST = ".split-manifest.json"
-DROPPED_LIST = ".dropped.txt"
-_OWN_FILES = (MANIFEST, DROPPED_LIST)  # rewritten by every run, never "hand-edited"
 T = TypeVar("T")
 
 
@@ -62,16 +66,6 @@ class SplitReport:
 
 
 @dataclass(frozen=True)
-class _Entry:
-    """One manifest record: where a content file came from and its bytes as split wrote them."""
-
-    source: str
-    order: int
-    slug: str
-    sha256: str | None  # None: split never wrote these bytes (file found, not made)
-
-
-@dataclass(frozen=True)
 class _Page:
     """One seed's split, keyed by the seed's project-relative path."""
 
@@ -87,13 +81,13 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
     problems: list[Problem] = []
     pages, dropped = _split_all(root, problems)
     vocabulary = _attempt(problems, _vocabulary, root)
-    manifest = _attempt(problems, _load_manifest, content)
+    manifest = _attempt(problems, load_manifest, content)
     if problems or vocabulary is None or manifest is None:
         raise DubenError(problems)
-    old = _read_tree(content)
+    old = read_tree(content)
 
     # 2. Give every article its slug (kept from content/ when known) and its tags.
-    known = _known_slugs(manifest, old)
+    known = known_slugs(manifest, old)
     outputs = _name_articles(pages, known, vocabulary)
 
     # 3. Decide file by file what the new content/ holds, then build it beside the old
@@ -173,69 +167,6 @@ def _vocabulary(root: Path) -> tagging.Vocabulary:
                                  f"cannot read the tag vocabulary: {exc.strerror}")) from None
 
 
-# --- what content/ holds now -------------------------------------------------------
-
-
-def _read_tree(content: Path) -> dict[str, bytes]:
-    """Every file under content/ (paths relative to it), except split's own bookkeeping."""
-    if not content.is_dir():
-        return {}
-    return {
-        p.relative_to(content).as_posix(): p.read_bytes()
-        for p in sorted(content.rglob("*"))
-        if p.is_file() and p.relative_to(content).as_posix() not in _OWN_FILES
-    }
-
-
-def _load_manifest(content: Path) -> dict[str, _Entry]:
-    """The manifest of the last run; empty when there is none (every file then counts as
-    hand-made, so nothing is overwritten that split cannot vouch for)."""
-    path = content / MANIFEST
-    shown = f"{CONTENT}/{MANIFEST}"
-    if not path.exists():
-        return {}
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            name: _Entry(str(e["source"]), int(e["order"]), str(e["slug"]),
-                         None if e["sha256"] is None else str(e["sha256"]))
-            for name, e in raw["files"].items()
-        }
-    except json.JSONDecodeError as exc:
-        raise DubenError(Problem(shown, exc.lineno, f"invalid JSON: {exc.msg}")) from None
-    except (UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DubenError(Problem(
-            shown, None, f"not a split manifest ({exc!r}); delete it to treat every file "
-            "in content/ as hand-edited",
-        )) from None
-
-
-def _known_slugs(manifest: dict[str, _Entry], old: dict[str, bytes]) -> dict[tuple[str, int], str]:
-    """(seed, order) -> slug already written to content/, manifest first, then front matter."""
-    known = {(e.source, e.order): e.slug for _, e in sorted(manifest.items())}
-    for name, data in old.items():
-        if name in manifest or not name.endswith(".md"):
-            continue
-        found = _front_matter_key(data)
-        if found is not None:
-            known.setdefault(found[0], found[1])
-    return known
-
-
-def _front_matter_key(data: bytes) -> tuple[tuple[str, int], str] | None:
-    """((source file, order), slug) from a content file, or None if it does not say."""
-    try:
-        text = data.decode("utf-8")
-        _, meta, _ = text.split("---\n", 2)
-        front = yaml.safe_load(meta)
-        key = (str(front["source"]["file"]), int(front["source"]["order"]))
-        slug = front["slug"]
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError, yaml.YAMLError):
-        return None
-    # An editor's file may hold anything; only a usable slug can name a file.
-    return (key, slug) if isinstance(slug, str) and is_slug(slug) else None
-
-
 # --- the new content/ ---------------------------------------------------------------
 
 
@@ -243,7 +174,7 @@ def _name_articles(
     pages: list[_Page],
     known: dict[tuple[str, int], str],
     vocabulary: tagging.Vocabulary,
-) -> dict[str, tuple[bytes, _Entry]]:
+) -> dict[str, tuple[bytes, Entry]]:
     """content-relative path -> (file bytes, manifest entry) for every article."""
     articles = [(p.seed, a) for p in pages for a in sorted(p.articles, key=_order)]
     # Known slugs first, so a new article never takes one already in content/ (that
@@ -260,7 +191,7 @@ def _name_articles(
             slugs[key] = unique_slug(slugify(article.title), taken)
             taken.add(slugs[key])
 
-    outputs: dict[str, tuple[bytes, _Entry]] = {}
+    outputs: dict[str, tuple[bytes, Entry]] = {}
     for seed, article in articles:
         order = article.source.order
         slug = slugs[(seed, order)]
@@ -268,7 +199,7 @@ def _name_articles(
         final = replace(named, tags=tuple(tagging.tag_article(named, vocabulary)))
         data = dump_article(final).encode("utf-8")
         name = f"{PurePosixPath(seed).stem}/{order:02d}-{slug}.md"
-        outputs[name] = (data, _Entry(seed, order, slug, _sha256(data)))
+        outputs[name] = (data, Entry(seed, order, slug, sha256(data)))
     return outputs
 
 
@@ -282,7 +213,7 @@ class _Plan:
 
     write: dict[str, bytes]
     keep: tuple[str, ...]  # copied across unchanged from the old content/
-    manifest: dict[str, _Entry]
+    manifest: dict[str, Entry]
     written: tuple[str, ...]
     unchanged: tuple[str, ...]
     skipped: tuple[str, ...]
@@ -304,16 +235,16 @@ class _Plan:
 
 
 def _plan(
-    outputs: dict[str, tuple[bytes, _Entry]],
+    outputs: dict[str, tuple[bytes, Entry]],
     old: dict[str, bytes],
-    manifest: dict[str, _Entry],
+    manifest: dict[str, Entry],
     seeds: set[str],
     force: bool,
 ) -> _Plan:
     """Compare split's output with content/ as it is; pure, so every rule is testable."""
     write: dict[str, bytes] = {}
     keep: list[str] = []
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, Entry] = {}
     written, unchanged, skipped, forced, orphaned, removed = [], [], [], [], [], []
 
     for name, (data, entry) in sorted(outputs.items()):
@@ -322,7 +253,7 @@ def _plan(
             unchanged.append(name)
             keep.append(name)
             entries[name] = entry
-        elif current is None or _untouched(name, current, manifest):
+        elif current is None or untouched(name, current, manifest):
             written.append(name)
             write[name] = data
             entries[name] = entry
@@ -343,7 +274,7 @@ def _plan(
         if name in outputs:
             continue
         seed = _seed_of(name, manifest)
-        if seed in seeds and _untouched(name, current, manifest):
+        if seed in seeds and untouched(name, current, manifest):
             removed.append(name)  # split's own file; its seed no longer yields it
             continue
         orphaned.append(name)
@@ -362,13 +293,7 @@ def _plan(
     )
 
 
-def _untouched(name: str, current: bytes, manifest: dict[str, _Entry]) -> bool:
-    """True when the file is byte for byte what split last wrote there."""
-    entry = manifest.get(name)
-    return entry is not None and entry.sha256 == _sha256(current)
-
-
-def _seed_of(name: str, manifest: dict[str, _Entry]) -> str | None:
+def _seed_of(name: str, manifest: dict[str, Entry]) -> str | None:
     """The seed a content file belongs to: its manifest record, else its page folder."""
     if name in manifest:
         return manifest[name].source
@@ -387,23 +312,13 @@ def _write_staged(staged: Path, content: Path, plan: _Plan, dropped: tuple[Dropp
         target = staged / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(content / name, target)  # keeps an editor's file as it is, mtime too
-    _write_bytes(staged / MANIFEST, _dump_manifest(plan.manifest))
+    _write_bytes(staged / MANIFEST, dump_manifest(plan.manifest))
     _write_bytes(staged / DROPPED_LIST, _dump_dropped(dropped))
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def _dump_manifest(entries: dict[str, _Entry]) -> bytes:
-    files = {
-        name: {"order": e.order, "sha256": e.sha256, "slug": e.slug, "source": e.source}
-        for name, e in entries.items()
-    }
-    text = json.dumps({"files": files, "version": 1}, ensure_ascii=False, indent=2,
-                      sort_keys=True)
-    return (text + "\n").encode("utf-8")
 
 
 def _dump_dropped(dropped: tuple[Dropped, ...]) -> bytes:
@@ -414,6 +329,3 @@ def _dump_dropped(dropped: tuple[Dropped, ...]) -> bytes:
     )
     return (header + "".join(f"{d}\n" for d in dropped)).encode("utf-8")
 
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,118 @@
+"""What split left in content/ last time: the files, the manifest, the slugs.
+
+Editors own content/ once split has written it, so split must tell its own output
+from a hand edit and must never rename an article. The manifest beside the
+articles (content/.split-manifest.json) records, for every file split wrote, the
+seed and order it came from, its slug and the sha256 of its bytes as written: a
+file whose bytes no longer match is hand-edited and is not overwritten, and a
+slug once written is kept forever (read back from front matter when the manifest
+does not know the file).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import DubenError, Problem
+from .slugs import is_slug
+
+CONTENT = "content"
+MANIFEST = ".split-manifest.json"
+DROPPED_LIST = ".dropped.txt"
+_OWN_FILES = (MANIFEST, DROPPED_LIST)  # rewritten by every run, never "hand-edited"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One manifest record: where a content file came from and its bytes as split wrote them."""
+
+    source: str
+    order: int
+    slug: str
+    sha256: str | None  # None: split never wrote these bytes (file found, not made)
+
+
+def read_tree(content: Path) -> dict[str, bytes]:
+    """Every file under content/ (paths relative to it), except split's own bookkeeping."""
+    if not content.is_dir():
+        return {}
+    return {
+        p.relative_to(content).as_posix(): p.read_bytes()
+        for p in sorted(content.rglob("*"))
+        if p.is_file() and p.relative_to(content).as_posix() not in _OWN_FILES
+    }
+
+
+def load_manifest(content: Path) -> dict[str, Entry]:
+    """The manifest of the last run; empty when there is none (every file then counts as
+    hand-made, so nothing is overwritten that split cannot vouch for)."""
+    path = content / MANIFEST
+    shown = f"{CONTENT}/{MANIFEST}"
+    if not path.exists():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: Entry(str(e["source"]), int(e["order"]), str(e["slug"]),
+                        None if e["sha256"] is None else str(e["sha256"]))
+            for name, e in raw["files"].items()
+        }
+    except json.JSONDecodeError as exc:
+        raise DubenError(Problem(shown, exc.lineno, f"invalid JSON: {exc.msg}")) from None
+    except (UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DubenError(Problem(
+            shown, None, f"not a split manifest ({exc!r}); delete it to treat every file "
+            "in content/ as hand-edited",
+        )) from None
+
+
+def dump_manifest(entries: dict[str, Entry]) -> bytes:
+    """The manifest file's bytes: sorted keys, so an unchanged run rewrites it identically."""
+    files = {
+        name: {"order": e.order, "sha256": e.sha256, "slug": e.slug, "source": e.source}
+        for name, e in entries.items()
+    }
+    text = json.dumps({"files": files, "version": 1}, ensure_ascii=False, indent=2,
+                      sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    """The hex digest the manifest records for a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def untouched(name: str, current: bytes, manifest: dict[str, Entry]) -> bool:
+    """True when the file is byte for byte what split last wrote there."""
+    entry = manifest.get(name)
+    return entry is not None and entry.sha256 == sha256(current)
+
+
+def known_slugs(manifest: dict[str, Entry], old: dict[str, bytes]) -> dict[tuple[str, int], str]:
+    """(seed, order) -> slug already written to content/, manifest first, then front matter."""
+    known = {(e.source, e.order): e.slug for _, e in sorted(manifest.items())}
+    for name, data in old.items():
+        if name in manifest or not name.endswith(".md"):
+            continue
+        found = _front_matter_key(data)
+        if found is not None:
+            known.setdefault(found[0], found[1])
+    return known
+
+
+def _front_matter_key(data: bytes) -> tuple[tuple[str, int], str] | None:
+    """((source file, order), slug) from a content file, or None if it does not say."""
+    try:
+        text = data.decode("utf-8")
+        _, meta, _ = text.split("---\n", 2)
+        front = yaml.safe_load(meta)
+        key = (str(front["source"]["file"]), int(front["source"]["order"]))
+        slug = front["slug"]
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, yaml.YAMLError):
+        return None
+    # An editor's file may hold anything; only a usable slug can name a file.
+    return (key, slug) if isinstance(slug, str) and is_slug(slug) else None
