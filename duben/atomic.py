@@ -9,7 +9,9 @@ from pathlib import Path
 def staging_dir(target: Path) -> Path:
     """A fresh empty folder beside `target` (same file system, so the swap is a rename)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staged.chmod(0o755)  # mkdtemp makes it private; a published folder must be readable
+    return staged
 
 
 def swap_in(staged: Path, target: Path) -> None:

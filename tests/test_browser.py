@@ -14,25 +14,19 @@ tests/fixtures/edition); by default they build the bundled one.
 """
 from __future__ import annotations
 
-import http.server
 import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
+from support import ROOT, build_edition, missing_tool, serve_under
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
-ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps calling Google's hosts, which this
 # machine's closed network refuses; --no-sandbox because CI runs as root.
@@ -52,41 +46,7 @@ RICH_PARTS = ("kicker", "subtitle", "badge-column", "badge-series", "editors-not
               "truncated-notice", "figures", "credits", "corrections", "article-tags")
 
 
-def _missing(reason: str) -> None:
-    """Skip for a developer without the tool; fail under CI, where it must be there."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: .ci/run should have installed it)")
-    pytest.skip(reason)
-
-
 # -- the site, served under a sub-path ----------------------------------------------
-
-
-def build_edition(tmp: Path) -> Path:
-    """Build the edition strictly into tmp/site and return that folder.
-
-    `build` reads only content/; a checkout without content/ gets the seeds split
-    into a copy of the project first, as `python build.py split` would do.
-    """
-    from duben.build import build_site
-
-    root = Path(os.environ.get("DUBEN_EDITION", ROOT)).resolve()
-    if not (root / "content").is_dir():
-        from duben.split import run_split
-
-        copy = tmp / "project"
-        copy.mkdir()
-        for name in ("duben.yaml", "seeds", "data", "theme"):
-            source = root / name
-            if source.is_dir():
-                shutil.copytree(source, copy / name)
-            elif source.exists():
-                shutil.copy2(source, copy / name)
-        run_split(copy)
-        root = copy
-    out = tmp / "site"
-    build_site(root, out, strict=True)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -94,31 +54,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_edition(tmp_path_factory.mktemp("browser"))
 
 
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site folder at PREFIX only; anything outside it is a 404."""
-
-    def translate_path(self, path: str) -> str:
-        url_path = urlsplit(path).path
-        if not url_path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_sub_path__")
-        return super().translate_path("/" + url_path[len(PREFIX):])
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
     """http://127.0.0.1:<port>/duben/ serving the built site."""
-    handler = partial(_SubPathHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_under(site, PREFIX) as url:
+        yield url
 
 
 def _richest_article(site: Path) -> str:
@@ -145,11 +85,11 @@ def _launch(playwright: Any, env: dict[str, str] | None = None) -> Browser:
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        missing_tool(f"{CHROMIUM} is not installed (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing("the Python package playwright is not installed (pip install -e '.[test]')")
+        missing_tool("the Python package playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as p:
         yield p
 
@@ -550,7 +490,7 @@ def test_no_character_on_key_pages_draws_as_a_box(
     traffic.assert_clean()
 
 
-def test_the_glyph_check_sees_boxes_when_cjk_fonts_are_missing(
+def test_the_glyph_check_sees_boxes_when_cjk_fonts_aremissing_tool(
     playwright: Any, tmp_path: Path
 ) -> None:
     """Control: with only a Latin font visible to Chromium, the check must fail."""

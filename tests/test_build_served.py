@@ -2,41 +2,27 @@
 project site: crawl from the home page, follow every link, every #anchor must exist."""
 from __future__ import annotations
 
-import http.server
-import threading
 import urllib.request
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from sitecheck import _Main
+from support import serve_under
 
 from duben.build import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "edition"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site at http://127.0.0.1:<free port>/sub/."""
-    parent = tmp_path_factory.mktemp("served")
-    build_site(FIXTURE, parent / "sub", strict=True)
-    handler = partial(_QuietHandler, directory=str(parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sub/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    site = tmp_path_factory.mktemp("served") / "site"
+    build_site(FIXTURE, site, strict=True)
+    with serve_under(site, "/sub/") as url:
+        yield url
 
 
 def _fetch(url: str) -> tuple[int, bytes, str]:

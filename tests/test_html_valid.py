@@ -17,57 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import build_edition, missing_tool
 
-ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() == "true"
 TOOLS = Path(os.environ.get("DUBEN_TOOLS", Path.home() / ".cache" / "duben-ci"))
 JAR_IN_TOOLS = TOOLS / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-def _missing(reason: str) -> None:
-    """Skip for a developer without the tool; fail under CI, where it must be there."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: .ci/run should have installed it)")
-    pytest.skip(f"{reason}; run .ci/run or set VNU_JAR to check HTML validity")
 
 
 def _vnu_command() -> list[str]:
     """The java command line that runs the checker, or skip/fail when it is missing."""
     java = shutil.which("java")
     if java is None:
-        _missing("java is not on PATH")
+        missing_tool("java is not on PATH; run .ci/run")
     jar = Path(os.environ["VNU_JAR"]) if os.environ.get("VNU_JAR") else JAR_IN_TOOLS
     if not jar.is_file():
-        _missing(f"the Nu HTML Checker is not at {jar}")
+        missing_tool(f"the Nu HTML Checker is not at {jar}; run .ci/run or set VNU_JAR")
     return [str(java), "-Xss1024k", "-jar", str(jar)]
-
-
-def build_edition(tmp: Path) -> Path:
-    """Build the edition strictly into tmp/site and return that folder.
-
-    `build` reads only content/; a checkout without content/ gets the seeds split
-    into a copy of the project first, as `python build.py split` would do.
-    (The same helper as in test_browser.py; a shared conftest could hold it.)
-    """
-    from duben.build import build_site
-
-    root = Path(os.environ.get("DUBEN_EDITION", ROOT)).resolve()
-    if not (root / "content").is_dir():
-        from duben.split import run_split
-
-        copy = tmp / "project"
-        copy.mkdir()
-        for name in ("duben.yaml", "seeds", "data", "theme"):
-            source = root / name
-            if source.is_dir():
-                shutil.copytree(source, copy / name)
-            elif source.exists():
-                shutil.copy2(source, copy / name)
-        run_split(copy)
-        root = copy
-    out = tmp / "site"
-    build_site(root, out, strict=True)
-    return out
 
 
 @pytest.fixture(scope="module")
