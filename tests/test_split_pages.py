@@ -192,3 +192,32 @@ def test_seed_plus_corrections_is_the_edition(seed: Path) -> None:
         for para in a.body.split("\n\n"):
             plain = re.sub(r"\\(.)", r"\1", para.removeprefix("> ").removeprefix("## "))
             assert plain in flat, f"{a.path or a.title}: {plain[:40]}"
+
+
+def test_unrecoverable_garble_is_reported_with_file_and_line() -> None:
+    """Without the editors' data in seeds/<name>.yaml, the split names the garbled span
+    (and the missing headline), each with file and line."""
+    from duben.pagedata import PageData
+
+    seed = next(s for s in SEEDS if s.name.startswith("004"))
+    name = f"seeds/{seed.name}"
+    result = split_page(seed.read_text(encoding="utf-8"), name, PageData(), load_columns(ROOT))
+    data_file = name.removesuffix(".txt") + ".yaml"
+    assert [str(p) for p in result.problems] == [
+        (f"{name}:4: garbled text '?lián)?dāng)' could not be repaired by rule; "
+         f"add a correction for it to {data_file}"),
+        f"{name}:1: article has no headline; supply one under supplied_titles in {data_file}",
+    ]
+
+
+def test_a_correction_that_matches_nothing_is_reported_in_the_data_file() -> None:
+    from duben.pagedata import parse_page_data
+
+    seed = next(s for s in SEEDS if s.name.startswith("000"))
+    name = f"seeds/{seed.name}"
+    data = parse_page_data("corrections:\n  - was: 不存在的文字\n    now: 文字\n    note: 测试\n",
+                           name.replace(".txt", ".yaml"))
+    result = split_page(seed.read_text(encoding="utf-8"), name, data, load_columns(ROOT))
+    assert [str(p) for p in result.problems] == [
+        f"{name.replace('.txt', '.yaml')}:2: correction 'was' text not found in {name}: '不存在的文字'"
+    ]
