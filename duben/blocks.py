@@ -48,7 +48,7 @@ _SURNAMES = set(
     "臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝扈"
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐")
-_ROLES = ("本报记者", "本报通讯员", "本报特约记者", "记者", "通讯员", "特约记者")
+ROLES = ("本报记者", "本报通讯员", "本报特约记者", "记者", "通讯员", "特约记者")
 _LABEL = re.compile(r"^(图[" + CIRCLED + r"\d]*|[上下左右中]图)[：:]\s*")
 _CREDIT_START = re.compile(r"(?=以上图片|本版图片|版式设计|制图|图片来源)")
 _PHOTO_CREDIT = re.compile(r"^(?P<names>.+?)\s*(摄影报道|摄影|摄)$")
@@ -65,7 +65,7 @@ def is_name(token: str) -> bool:
 
 def names_in(text: str) -> tuple[str, ...]:
     """The personal names in a credit-like text, role words dropped."""
-    return tuple(t for t in re.split(r"[\s、，]+", text) if t and t not in _ROLES and is_name(t))
+    return tuple(t for t in re.split(r"[\s、，]+", text) if t and t not in ROLES and is_name(t))
 
 
 def is_terminal(text: str) -> bool:
@@ -108,7 +108,7 @@ def classify(text: str, marked: bool) -> Kind:
     photo = _PHOTO_CREDIT.match(text)
     if photo and names_in(photo.group("names")) and len(text) <= 20:
         return Kind.PHOTO_BYLINE
-    if any(text.startswith(r) for r in _ROLES) and names_in(text):
+    if any(text.startswith(r) for r in ROLES) and names_in(text):
         return Kind.BYLINE
     tokens = text.split()
     if tokens and all(is_name(t) for t in tokens) and len(tokens) <= 4 and len(text) <= 16:
@@ -160,15 +160,21 @@ def read_blocks(lines: list[str], is_column: Callable[[str], bool] = lambda _: F
 
 
 def _display_lines(blocks: list[Block]) -> list[Block]:
-    """Short unfinished lines set directly above a series line (a column name) or
-    above a byline (a headline) are display lines, not paragraph fragments."""
+    """Short unfinished lines that are display lines, not paragraph fragments: set
+    directly above a series line (a column name) or a byline (a headline), or a
+    very short unpunctuated line after a finished paragraph (a column name: too
+    short to be the first line of a paragraph the layout broke)."""
     out = list(blocks)
     for i in range(len(out) - 1):
         b, after = out[i], out[i + 1].kind
         if b.kind is not Kind.PARA or is_terminal(b.text):
             continue
-        if (after is Kind.SERIES and len(b.text) <= 12 and not re.search(r"[，。：；！？、]", b.text)) \
-                or (after is Kind.BYLINE and len(b.text) <= 32):
+        bare = not re.search(r"[，。：；！？、,.:;!?]", b.text)
+        before = out[i - 1] if i else None
+        after_finished = before is None or before.kind is not Kind.PARA or is_terminal(before.text)
+        if (after is Kind.SERIES and len(b.text) <= 12 and bare) \
+                or (after is Kind.BYLINE and len(b.text) <= 32) \
+                or (after is Kind.PARA and len(b.text) <= 8 and bare and after_finished):
             out[i] = replace(b, kind=Kind.HEADING)
     return out
 

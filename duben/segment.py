@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .article import Article
-from .blocks import Block, Kind, read_blocks
+from .blocks import ROLES, Block, Kind, read_blocks
 from .columns import Columns
 from .errors import Problem
 from .pagedata import PageData
@@ -88,6 +88,12 @@ def group_blocks(blocks: list[Block], columns: Columns) -> list[Group]:
                 j += 1
             run = blocks[i:j]
             following = blocks[j] if j < len(blocks) else None
+            if current is not None and not current.closed and not current.untitled() \
+                    and _is_title_and_author(run, following):
+                piece = _split_off_untitled(current)
+                if piece is not None:
+                    groups.append(piece)
+                    current = piece
             if current is not None and _is_trailing_title(current, run, following):
                 current.trailer.extend(run[:2])
                 current.closed = True
@@ -112,18 +118,39 @@ def group_blocks(blocks: list[Block], columns: Columns) -> list[Group]:
     return groups
 
 
+def _is_title_and_author(run: list[Block], following: Block | None) -> bool:
+    """A headline and a bare author name with no body after them: the end of a piece
+    that prints its title last (a commentary), not the start of a new article."""
+    return (
+        len(run) >= 2
+        and run[0].kind is Kind.HEADING
+        and not run[0].text.endswith("——")
+        and run[1].kind is Kind.BYLINE
+        and not run[1].text.startswith(ROLES)
+        and (len(run) > 2 or following is None or following.kind is not Kind.PARA)
+    )
+
+
 def _is_trailing_title(current: Group, run: list[Block], following: Block | None) -> bool:
     """A title + bare author name printed after an untitled article's body."""
     return (
         current.untitled()
         and not current.closed
         and any(b.kind is Kind.PARA for b in current.body)
-        and len(run) >= 2
-        and run[0].kind is Kind.HEADING
-        and run[1].kind is Kind.BYLINE
-        and not run[0].text.endswith("——")
-        and (len(run) > 2 or following is None or following.kind is not Kind.PARA)
+        and _is_title_and_author(run, following)
     )
+
+
+def _split_off_untitled(current: Group) -> Group | None:
+    """A trailing title cannot belong to an article that already has one: the untitled
+    piece began at the last display line of `current` (its column name)."""
+    heads = [k for k, b in enumerate(current.body) if b.kind is Kind.HEADING]
+    if not heads or not any(b.kind is Kind.PARA for b in current.body[heads[-1] + 1:]):
+        return None
+    k = heads[-1]
+    piece = Group(header=[current.body[k]], body=current.body[k + 1:])
+    del current.body[k:]
+    return piece
 
 
 def _opens_article(run: list[Block], columns: Columns) -> bool:

@@ -141,3 +141,29 @@ def test_noise_does_not_change_the_split(seed: Path) -> None:
     clean = _articles(text, seed)
     assert [(a.title, a.body, a.authors, a.figures) for a in noisy_articles] == \
         [(a.title, a.body, a.authors, a.figures) for a in clean]
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3], ids=lambda p: p.name[:3])
+def test_commentary_found_without_the_column_vocabulary(seed: Path) -> None:
+    """A new column name is not in data/columns.yaml yet: the commentary that prints its
+    title and author after its body is still cut out, and its opening line is its column."""
+    from duben.columns import Columns
+
+    text = seed.read_text(encoding="utf-8")
+    name = f"seeds/{seed.name}"
+    data = load_page_data(seed, ROOT)
+    known = [a for a in split_page(text, name, data, COLUMNS).articles if a.kind == "commentary"]
+    unknown = [a for a in split_page(text, name, data, Columns()).articles
+               if a.column == "金台潮声"]
+    assert len(known) == len(unknown) == 1
+    assert (unknown[0].title, unknown[0].authors, unknown[0].kind, unknown[0].body) == \
+        (known[0].title, known[0].authors, "commentary", known[0].body)
+
+
+def test_a_short_bare_line_after_a_finished_paragraph_is_not_joined() -> None:
+    blocks = read_blocks(["一段完整的话。", "", "新栏目", "", "栏目下的正文，接着写。"])
+    assert [b.kind for b in blocks] == [Kind.PARA, Kind.HEADING, Kind.PARA]
+    # but the tail of a broken sentence is still joined
+    blocks = read_blocks(["一段没写完的话，断在", "", "这里", "", "图①：说明。"])
+    assert [(b.kind, b.text) for b in blocks] == [
+        (Kind.PARA, "一段没写完的话，断在这里"), (Kind.CAPTION, "图①：说明。")]
