@@ -40,10 +40,79 @@ def read_group(
     """The Article for one group of blocks (or a problem saying what is missing)."""
     blocks = group.header + group.body + group.trailer
     first, last = min(b.first for b in blocks), max(b.last for b in blocks)
-    dropped: list[DroppedLine] = []
+    head = _read_header(group.header, columns)
+    tail = _read_trailer(group.trailer)
+    headings, column = list(head.headings), head.column
+    if tail.title is not None and headings and column is None:
+        column = headings.pop(0).strip("“”")  # the line that opened it was its column
+    kicker = headings.pop(0) if len(headings) > 1 and headings[0].endswith("——") else None
+    title = headings.pop(0) if headings else tail.title
+    title = unbreak_headline(title) if title else title
+    is_notice = tail.kind == "notice"
+    subtitle = " ".join(headings) if headings and not is_notice else None
 
-    series, column, headings, byline = None, None, [], None
-    for b in group.header:
+    editors_note, body_blocks, signature = _editors_note(group.body)
+    dropped = tail.dropped + signature
+    paragraphs = [b for b in body_blocks if b.kind is Kind.PARA]
+    body, photo_captions = render_body(body_blocks, headings if is_notice else [])
+
+    supplied = [t for line, t in page.supplied_titles if first <= line <= last]
+    if supplied:
+        title = supplied[0]
+    if not title:
+        return GroupResult(None, dropped, (Problem(
+            seed_file, first,
+            f"article has no headline; supply one under supplied_titles in {data_path(seed_file)}",
+        ),))
+    byline = head.byline or tail.byline
+    article = Article(
+        slug=slugify(title),
+        title=title,
+        title_supplied=bool(supplied),
+        kicker=kicker,
+        subtitle=subtitle,
+        byline=byline,
+        authors=names_in(re.sub(r"[（）]|摄影报道|摄影", " ", byline)) if byline else (),
+        column=column,
+        series=head.series,
+        kind=tail.kind or _kind(column, tail.title is not None, body, columns),
+        editors_note=editors_note,
+        figures=tail.figures + tuple(Figure("图", c) for c in photo_captions),
+        credits=tail.credits,
+        truncated=bool(paragraphs) and not is_terminal(paragraphs[-1].text),
+        original_script=page.script,
+        corrections=tuple(c for line, c in page.corrections if first <= line <= last),
+        source=Source(seed_file, order, (first, last)),
+        body=body,
+    )
+    return GroupResult(article, dropped, ())
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What an article's opening display lines say."""
+
+    series: Series | None
+    column: str | None
+    headings: tuple[str, ...]  # kicker, title, subtitle (or the trailing title's column)
+    byline: str | None
+
+
+@dataclass(frozen=True)
+class _Trailer:
+    """What the lines after an article's body say."""
+
+    title: str | None  # a title printed after the body (commentary)
+    byline: str | None
+    kind: str | None  # photo or notice, when the trailer shows it
+    figures: tuple[Figure, ...]
+    credits: tuple[str, ...]
+    dropped: tuple[DroppedLine, ...]
+
+
+def _read_header(header: list[Block], columns: Columns) -> _Header:
+    series, column, byline, headings = None, None, None, []
+    for b in header:
         if b.kind is Kind.SERIES:
             series = Series(b.text[:-1].strip(), CIRCLED.index(b.text[-1]) + 1)
         elif b.kind is Kind.BYLINE:
@@ -52,19 +121,21 @@ def read_group(
             column = columns.name_of(b.text)
         else:
             headings.append(b.text)
+    return _Header(series, column, tuple(headings), byline)
 
-    trailing_title = None
-    figures, credits, kind = [], [], None
-    for b in group.trailer:
+
+def _read_trailer(trailer: list[Block]) -> _Trailer:
+    title, byline, kind = None, None, None
+    figures, credits, dropped = [], [], []
+    for b in trailer:
         if b.kind is Kind.HEADING:
-            trailing_title = b.text
+            title = b.text
         elif b.kind in (Kind.BYLINE, Kind.END_BYLINE):
             byline = b.text
         elif b.kind is Kind.PHOTO_BYLINE:
             byline, kind = b.text, "photo"
         elif b.kind is Kind.CAPTION:
-            parts = caption_parts(b.text)
-            label, caption, more = parts if parts else ("图", b.text, ())
+            label, caption, more = caption_parts(b.text) or ("图", b.text, ())
             figures.append(Figure(label, caption))
             credits.extend(more)
         elif b.kind is Kind.CREDIT:
@@ -72,66 +143,28 @@ def read_group(
         elif b.kind is Kind.NOTICE_LABEL:
             kind = "notice"
             dropped.append(DroppedLine(b.first, b.text, "notice label (公益广告)"))
+    return _Trailer(title, byline, kind, tuple(figures), tuple(credits), tuple(dropped))
 
-    if trailing_title is not None and headings and column is None:
-        column = headings.pop(0).strip("“”")  # the line that opened it was its column
-    kicker = headings.pop(0) if len(headings) > 1 and headings[0].endswith("——") else None
-    title = headings.pop(0) if headings else trailing_title
-    title = unbreak_headline(title) if title else title
-    notice_lines = headings if kind == "notice" else []
-    subtitle = None if kind == "notice" or not headings else " ".join(headings)
 
-    editors_note, body_blocks = None, list(group.body)
-    sign = next((i for i, b in enumerate(body_blocks) if b.kind is Kind.EDITOR_SIGN), None)
-    if sign is not None:
-        editors_note = "\n\n".join(b.text for b in body_blocks[:sign] if b.kind is Kind.PARA)
-        dropped.append(DroppedLine(body_blocks[sign].first, body_blocks[sign].text,
-                                   "editor's note signature"))
-        body_blocks = body_blocks[sign + 1:]
+def _editors_note(body: list[Block]) -> tuple[str | None, list[Block], tuple[DroppedLine, ...]]:
+    """(the 编者按 paragraphs signed ——编者, the body after it, the signature line)."""
+    sign = next((i for i, b in enumerate(body) if b.kind is Kind.EDITOR_SIGN), None)
+    if sign is None:
+        return None, list(body), ()
+    note = "\n\n".join(b.text for b in body[:sign] if b.kind is Kind.PARA)
+    signature = DroppedLine(body[sign].first, body[sign].text, "editor's note signature")
+    return note, list(body[sign + 1:]), (signature,)
 
-    paragraphs = [b for b in body_blocks if b.kind is Kind.PARA]
-    truncated = bool(paragraphs) and not is_terminal(paragraphs[-1].text)
-    body, photo_captions = render_body(body_blocks, notice_lines)
-    figures.extend(Figure("图", c) for c in photo_captions)
 
-    title_supplied = False
-    supplied = [t for line, t in page.supplied_titles if first <= line <= last]
-    if supplied:
-        title, title_supplied = supplied[0], True
-    if not title:
-        return GroupResult(None, tuple(dropped), (Problem(
-            seed_file, first,
-            f"article has no headline; supply one under supplied_titles in {data_path(seed_file)}",
-        ),))
-
-    if kind is None:
-        kind = columns.kinds.get(column or "") or ("commentary" if trailing_title else None)
-    if kind is None:
-        han = len(re.findall(HAN, body))
-        kind = "brief" if han < BRIEF_LIMIT and "\n## " not in "\n" + body else "article"
-
-    article = Article(
-        slug=slugify(title),
-        title=title,
-        title_supplied=title_supplied,
-        kicker=kicker,
-        subtitle=subtitle,
-        byline=byline,
-        authors=names_in(byline.strip("（）").replace("摄影报道", " ").replace("摄影", " "))
-        if byline else (),
-        column=column,
-        series=series,
-        kind=kind,
-        editors_note=editors_note,
-        figures=tuple(figures),
-        credits=tuple(credits),
-        truncated=truncated,
-        original_script=page.script,
-        corrections=tuple(c for line, c in page.corrections if first <= line <= last),
-        source=Source(seed_file, order, (first, last)),
-        body=body,
-    )
-    return GroupResult(article, tuple(dropped), ())
+def _kind(column: str | None, title_after_body: bool, body: str, columns: Columns) -> str:
+    """The column's kind; else a title printed after the body marks a commentary;
+    else short pieces without sections are briefs."""
+    if column in columns.kinds:
+        return columns.kinds[column]
+    if title_after_body:
+        return "commentary"
+    short = len(re.findall(HAN, body)) < BRIEF_LIMIT
+    return "brief" if short and not body.startswith("## ") and "\n## " not in body else "article"
 
 
 def unbreak_headline(text: str) -> str:
