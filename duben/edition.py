@@ -241,9 +241,14 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
 
     series_of = {a.slug: s for s in series for a in s.articles}
     column_of = {a.slug: c for c in columns for a in c.articles}
-    tags_of = {a.slug: tuple(g for g in tags if a in g.articles) for a in listed}
-    authors_of = {a.slug: tuple(g for g in authors if a in g.articles) for a in listed}
-    neighbours = {a.slug: _neighbours(a, listed, series_of, pages) for a in listed}
+    tags_of = _groups_of(listed, tags)
+    authors_of = _groups_of(listed, authors)
+    page_of = {p.id: p for p in pages}
+    position = {a.slug: i for i, a in enumerate(listed)}
+    neighbours = {
+        a.slug: _neighbours(a, series_of, column_of, tags_of, page_of[a.page], position)
+        for a in listed
+    }
     return Edition(
         articles=tuple(listed), pages=pages, series=tuple(series), columns=tuple(columns),
         tags=tuple(tags), authors=tuple(authors),
@@ -253,27 +258,41 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
     )
 
 
-def _neighbours(a: Article, listed: list[Article], series_of: Mapping[str, SeriesGroup],
-                pages: tuple[Page, ...]) -> Neighbours:
+def _groups_of(listed: list[Article], groups: list[Group]) -> dict[str, tuple[Group, ...]]:
+    """Article slug -> the groups that list it, in the groups' order (one pass, no search)."""
+    out: dict[str, list[Group]] = {a.slug: [] for a in listed}
+    for g in groups:
+        for b in g.articles:
+            out[b.slug].append(g)
+    return {slug: tuple(gs) for slug, gs in out.items()}
+
+
+def _neighbours(a: Article, series_of: Mapping[str, SeriesGroup], column_of: Mapping[str, Group],
+                tags_of: Mapping[str, tuple[Group, ...]], page: Page,
+                position: Mapping[str, int]) -> Neighbours:
     def around(items: tuple[Article, ...]) -> tuple[Article | None, Article | None]:
-        i = items.index(a)
+        i = [b.slug for b in items].index(a.slug)
         return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
 
     s_prev, s_next = around(series_of[a.slug].articles) if a.slug in series_of else (None, None)
-    page = next(p for p in pages if p.id == a.page)
     p_prev, p_next = around(page.articles)
-    return Neighbours(s_prev, s_next, p_prev, p_next, _related(a, listed))
+    return Neighbours(s_prev, s_next, p_prev, p_next,
+                      _related(a, series_of, column_of, tags_of, position))
 
 
-def _related(a: Article, listed: list[Article], limit: int = 5) -> tuple[Article, ...]:
-    """Articles sharing series (3 points), column (2) or tags (1 each); best first, stable."""
-    scored = []
-    for i, b in enumerate(listed):
-        if b is a:
-            continue
-        score = 3 * bool(a.series and b.series and a.series.name == b.series.name)
-        score += 2 * bool(a.column and a.column == b.column)
-        score += len(set(a.tags) & set(b.tags))
-        if score:
-            scored.append((-score, i, b))
-    return tuple(b for _, _, b in sorted(scored, key=lambda t: t[:2])[:limit])
+def _related(a: Article, series_of: Mapping[str, SeriesGroup], column_of: Mapping[str, Group],
+             tags_of: Mapping[str, tuple[Group, ...]], position: Mapping[str, int],
+             limit: int = 5) -> tuple[Article, ...]:
+    """Articles sharing series (3 points), column (2) or tags (1 each); best first, then in
+    edition order. Only articles in one of `a`'s groups can score, so only they are read."""
+    score: dict[str, int] = defaultdict(int)
+    found: dict[str, Article] = {}
+    weighted = [(3, series_of.get(a.slug)), (2, column_of.get(a.slug))]
+    weighted += [(1, g) for g in tags_of.get(a.slug, ())]
+    for weight, group in weighted:
+        for b in group.articles if group else ():
+            if b.slug != a.slug:
+                score[b.slug] += weight
+                found[b.slug] = b
+    best = sorted(score, key=lambda slug: (-score[slug], position[slug]))[:limit]
+    return tuple(found[slug] for slug in best)

@@ -119,3 +119,16 @@ def test_corrections_are_numbered_in_reading_order() -> None:
                       original_script="zh-Hans", body="丙在前，丁在后。",
                       corrections=(later, elsewhere, earlier))
     assert reading_order(article) == (earlier, later, elsewhere)
+
+
+def test_link_scan_reads_our_markup_like_a_parser() -> None:
+    from duben.linkcheck import scan
+
+    html = ('<!doctype html>\n<!-- <a href="in-a-comment/"> -->\n'
+            '<p id="top">x &lt;a href="text"&gt;</p>\n'
+            "<a class='c' href='a/index.html?x=1&amp;y=2#top'>a</a>\n"
+            '<link rel="canonical" href="https://example.org/">\n'
+            '<IMG SRC="static/x.svg" alt="">\n')
+    page = scan(html)
+    assert page.ids == {"top"}
+    assert page.links == ((4, "a", "a/index.html?x=1&y=2#top"), (6, "img", "static/x.svg"))
