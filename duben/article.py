@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DubenError, Problem
+from .errors import DubenError, Problem, yaml_problem
 
 # libyaml's safe loader when PyYAML was built with it: same YAML, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -143,10 +143,7 @@ def parse_article(text: str, path: str) -> Article:
     try:
         meta = yaml.load(meta_text, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise DubenError(Problem(path, line, f"invalid YAML: {reason}")) from None
+        raise DubenError(yaml_problem(exc, path, first_line=2)) from None
     if not isinstance(meta, dict):
         raise DubenError(Problem(path, 2, "front matter must be a mapping of keys to values"))
     # Where each top-level key stands, for messages (cheaper than composing the YAML twice).

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .article import KINDS
-from .errors import DubenError, Problem
+from .errors import DubenError, Problem, yaml_problem
 
 COLUMNS_FILE = Path("data") / "columns.yaml"
 
@@ -49,8 +49,7 @@ def parse_columns(text: str, path: str) -> Columns:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DubenError(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")) from None
+        raise DubenError(yaml_problem(exc, path)) from None
     if not isinstance(data, dict):
         raise DubenError(Problem(path, 1, "expected a mapping of column name to {kind, slug}"))
     lines = {k.value: k.start_mark.line + 1 for k, _ in root.value} if root else {}

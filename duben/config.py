@@ -19,7 +19,7 @@ import yaml
 
 from . import urls
 from .columns import load_columns
-from .errors import DubenError, Problem
+from .errors import DubenError, Problem, yaml_problem
 from .tagging import parse_vocabulary
 
 CONFIG_FILE = "duben.yaml"
@@ -85,9 +85,7 @@ def parse_config(text: str, root: Path) -> Config:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DubenError(Problem(CONFIG_FILE, mark.line + 1 if mark else None,
-                                 f"invalid YAML: {getattr(exc, 'problem', exc)}")) from None
+        raise DubenError(yaml_problem(exc, CONFIG_FILE)) from None
     if not isinstance(data, dict):
         raise DubenError(Problem(CONFIG_FILE, 1, "config must be a mapping"))
     lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import yaml
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -28,3 +30,12 @@ class DubenError(Exception):
         self.problems = sorted(problems if isinstance(problems, list) else [problems],
                                key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def yaml_problem(exc: yaml.YAMLError, path: str, first_line: int = 1) -> Problem:
+    """A YAML syntax error as a Problem at its line; `first_line` is the file line
+    on which the YAML text starts (2 for front matter after its opening '---')."""
+    mark = getattr(exc, "problem_mark", None)
+    reason = getattr(exc, "problem", None) or str(exc)
+    line = mark.line + first_line if mark is not None else first_line
+    return Problem(path, line, f"invalid YAML: {reason}")

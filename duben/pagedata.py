@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DubenError, Problem
+from .errors import DubenError, Problem, yaml_problem
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,7 @@ def parse_page_data(text: str, path: str) -> PageData:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise DubenError(Problem(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
+        raise DubenError(yaml_problem(exc, path)) from None
     if root is None:
         return PageData()
     problems: list[Problem] = []

@@ -34,7 +34,8 @@ def data_path(seed_file: str) -> str:
 
 def prepare_page(text: str, seed_file: str, data: PageData) -> PreparedPage:
     """Apply editorial fixes, repair mojibake, then normalise every line."""
-    lines = text.split("\n")
+    seed_lines = text.split("\n")
+    lines = list(seed_lines)
     problems: list[Problem] = []
     corrections: list[tuple[int, Correction]] = []
     script = repair.detect_script(text)
@@ -65,7 +66,7 @@ def prepare_page(text: str, seed_file: str, data: PageData) -> PreparedPage:
 
     titles: list[tuple[int, str]] = []
     for supplied in data.supplied_titles:
-        hit = next((i for i, line in enumerate(text.split("\n")) if supplied.where in line), None)
+        hit = next((i for i, line in enumerate(seed_lines) if supplied.where in line), None)
         if hit is None:
             problems.append(Problem(
                 data_path(seed_file), supplied.line,

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from .article import Article
-from .errors import DubenError, Problem
+from .errors import DubenError, Problem, yaml_problem
 
 VOCABULARY_FILE = Path("data") / "tags.yaml"
 
@@ -27,8 +27,7 @@ def parse_vocabulary(text: str, path: str) -> Vocabulary:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DubenError(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}"))
+        raise DubenError(yaml_problem(exc, path)) from None
     try:
         groups = data["groups"]
         default = int(data.get("min_mentions", 2))

@@ -167,3 +167,22 @@ def test_a_short_bare_line_after_a_finished_paragraph_is_not_joined() -> None:
     blocks = read_blocks(["一段没写完的话，断在", "", "这里", "", "图①：说明。"])
     assert [(b.kind, b.text) for b in blocks] == [
         (Kind.PARA, "一段没写完的话，断在这里"), (Kind.CAPTION, "图①：说明。")]
+
+
+@pytest.mark.parametrize(
+    ("parse", "path"),
+    [("duben.pagedata:parse_page_data", "seeds/x.yaml"),
+     ("duben.columns:parse_columns", "data/columns.yaml"),
+     ("duben.tagging:parse_vocabulary", "data/tags.yaml")],
+)
+def test_a_broken_data_file_names_its_line(parse: str, path: str) -> None:
+    import importlib
+
+    from duben.errors import DubenError
+
+    module, name = parse.split(":")
+    with pytest.raises(DubenError) as caught:
+        getattr(importlib.import_module(module), name)("a: 1\nb: [2\nc: 3\n", path)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (path, 3)
+    assert problem.message.startswith("invalid YAML: ")
