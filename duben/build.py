@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import load_config
-from .edition import load_edition
-from .errors import DubenError, Problem
-from .linkcheck import check_links
-from .render import render_edition
-from .write import with_static, write_site
+from duben.errors import DubenError, Problem
+from duben.model.config import Config, load_config
+from duben.model.edition import Edition, load_edition
+from duben.output.linkcheck import check_links
+from duben.output.write import with_static, write_site
+from duben.renderers import Files, available
 
 
-def build_site(root: Path, out: Path, *, strict: bool) -> list[Problem]:
+def build_site(root: Path, out: Path, *, strict: bool,
+               renderers: tuple[str, ...] = ("html",)) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
@@ -20,10 +21,27 @@ def build_site(root: Path, out: Path, *, strict: bool) -> list[Problem]:
     """
     config = load_config(root)                          # duben.yaml, unknown keys rejected
     edition, warnings = load_edition(config)            # every content error, with path:line
-    pages = render_edition(edition, config)             # to memory; URL collisions fail here
+    pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
     files = with_static(pages, config.theme_dir / "static", root)
     warnings += check_links(files, config.base_url, root)  # links and #anchors, in memory
     if strict and warnings:
         raise DubenError(warnings)
     write_site(files, out)                              # temp folder, then swap
     return sorted(warnings, key=Problem.sort_key)
+
+
+def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:
+    """Run the chosen renderers over one edition; two files claiming one URL fail."""
+    chosen = available()
+    files: Files = {}
+    problems: list[Problem] = []
+    for name in names:
+        for url, (data, origin) in chosen[name](edition, config).items():
+            if url in files:
+                problems.append(Problem(origin, None,
+                                        f"URL {url!r} is also claimed by {files[url][1]}"))
+            else:
+                files[url] = (data, origin)
+    if problems:
+        raise DubenError(problems)
+    return files

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import DubenError, Problem
+from duben.errors import DubenError, Problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _split(root: Path, *, force: bool) -> int:
     # Imported here so `build` never loads the importer and its dependencies.
-    from .split import run_split
+    from duben.importer.split import run_split
 
     report = run_split(root, force=force)
     print(
@@ -64,7 +64,7 @@ def _split(root: Path, *, force: bool) -> int:
 
 def _build(root: Path, out: Path, *, strict: bool) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
-    from .build import build_site
+    from duben.build import build_site
 
     warnings = build_site(root, out, strict=strict)
     for problem in sorted(warnings):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from pypinyin import Style, lazy_pinyin
 
@@ -57,3 +58,15 @@ def _cap(words: list[str]) -> str:
             return slug or word[:MAX_LENGTH]
         slug = longer
     return slug
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Slugs for names that have none declared (authors, stray terms), made unique
+    deterministically: sorted names, then -2, -3 on a clash."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in sorted(set(names)):
+        slug = unique_slug(slugify(name), taken)
+        slugs[name] = slug
+        taken.add(slug)
+    return slugs

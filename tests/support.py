@@ -37,7 +37,7 @@ def build_edition(tmp: Path) -> Path:
 
     root = Path(os.environ.get("DUBEN_EDITION", ROOT)).resolve()
     if not (root / "content").is_dir():
-        from duben.split import run_split
+        from duben.importer.split import run_split
 
         copy = tmp / "project"
         copy.mkdir()

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from duben import urls
-from duben.config import parse_config
 from duben.errors import DubenError
-from duben.markdown import render_body
-from duben.views import han_count, ordinal, reading_minutes
+from duben.model.config import parse_config
+from duben.output import urls
+from duben.renderers.html.markdown import render_body
+from duben.renderers.html.views import han_count, ordinal, reading_minutes
+from duben.slugs import unique_slugs
 
 ROOT = Path("/project")
 CONFIG = "title: 读本\ndescription: 说明\nbase_url: https://example.org/x/\nupdated: 2024-01-02\n"
@@ -33,7 +34,7 @@ def test_absolute_urls_are_pretty() -> None:
 
 
 def test_author_slugs_are_pinyin_and_unique() -> None:
-    assert urls.unique_slugs(["黎明", "李明", "姜峰"]) == {
+    assert unique_slugs(["黎明", "李明", "姜峰"]) == {
         "姜峰": "jiang-feng", "李明": "li-ming", "黎明": "li-ming-2"}
 
 
@@ -110,8 +111,8 @@ def test_problems_with_and_without_lines_sort_together() -> None:
 
 
 def test_corrections_are_numbered_in_reading_order() -> None:
-    from duben.article import Article, Correction, Source
-    from duben.views import reading_order
+    from duben.model.article import Article, Correction, Source
+    from duben.renderers.html.views import reading_order
 
     later, earlier, elsewhere = (Correction("乙", "丁", "b"), Correction("甲", "丙", "a"),
                                  Correction("戊", "己", "c"))
@@ -122,7 +123,7 @@ def test_corrections_are_numbered_in_reading_order() -> None:
 
 
 def test_link_scan_reads_our_markup_like_a_parser() -> None:
-    from duben.linkcheck import scan
+    from duben.output.linkcheck import scan
 
     html = ('<!doctype html>\n<!-- <a href="in-a-comment/"> -->\n'
             '<p id="top">x &lt;a href="text"&gt;</p>\n'

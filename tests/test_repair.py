@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from duben.repair import (
+from duben.importer.repair import (
     Fix,
     detect_script,
     find_garbles,

@@ -18,14 +18,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from duben import atomic, segment
-from duben.article import Article, Source, parse_article
+from duben import atomic
 from duben.cli import main
 from duben.errors import DubenError, Problem
-from duben.pagedata import PageData
-from duben.seeds import decode_seed, list_seeds
+from duben.importer import segment
+from duben.importer.pagedata import PageData
+from duben.importer.seeds import decode_seed, list_seeds
+from duben.importer.split import DROPPED_LIST, MANIFEST, run_split
+from duben.model.article import Article, Source, parse_article
 from duben.slugs import is_slug, slugify, unique_slug
-from duben.split import DROPPED_LIST, MANIFEST, run_split
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from duben.columns import load_columns
-from duben.pagedata import load_page_data
-from duben.seeds import decode_seed
-from duben.segment import PageSplit, split_page
+from duben.importer.pagedata import load_page_data
+from duben.importer.seeds import decode_seed
+from duben.importer.segment import PageSplit, split_page
+from duben.model.columns import load_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -177,7 +177,7 @@ def test_nothing_but_article_text_in_bodies(seed: Path) -> None:
 def test_seed_plus_corrections_is_the_edition(seed: Path) -> None:
     """Every body paragraph is the seed's own text once its corrections are applied
     and the systematic normalisation (script, punctuation, glosses) has run."""
-    from duben.repair import detect_script, normalise_line
+    from duben.importer.repair import detect_script, normalise_line
 
     raw = seed.read_text(encoding="utf-8")
     script = detect_script(raw)
@@ -197,7 +197,7 @@ def test_seed_plus_corrections_is_the_edition(seed: Path) -> None:
 def test_unrecoverable_garble_is_reported_with_file_and_line() -> None:
     """Without the editors' data in seeds/<name>.yaml, the split names the garbled span
     (and the missing headline), each with file and line."""
-    from duben.pagedata import PageData
+    from duben.importer.pagedata import PageData
 
     seed = next(s for s in SEEDS if s.name.startswith("004"))
     name = f"seeds/{seed.name}"
@@ -211,7 +211,7 @@ def test_unrecoverable_garble_is_reported_with_file_and_line() -> None:
 
 
 def test_a_correction_that_matches_nothing_is_reported_in_the_data_file() -> None:
-    from duben.pagedata import parse_page_data
+    from duben.importer.pagedata import parse_page_data
 
     seed = next(s for s in SEEDS if s.name.startswith("000"))
     name = f"seeds/{seed.name}"

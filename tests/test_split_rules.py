@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from duben.blocks import Kind, classify, is_name, read_blocks
-from duben.columns import load_columns
-from duben.pagedata import PageData, load_page_data
-from duben.segment import split_page
+from duben.importer.blocks import Kind, classify, is_name, read_blocks
+from duben.importer.pagedata import PageData, load_page_data
+from duben.importer.segment import split_page
+from duben.model.columns import load_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "split").glob("*.txt"))
@@ -147,7 +147,7 @@ def test_noise_does_not_change_the_split(seed: Path) -> None:
 def test_commentary_found_without_the_column_vocabulary(seed: Path) -> None:
     """A new column name is not in data/columns.yaml yet: the commentary that prints its
     title and author after its body is still cut out, and its opening line is its column."""
-    from duben.columns import Columns
+    from duben.model.columns import Columns
 
     text = seed.read_text(encoding="utf-8")
     name = f"seeds/{seed.name}"
@@ -171,9 +171,9 @@ def test_a_short_bare_line_after_a_finished_paragraph_is_not_joined() -> None:
 
 @pytest.mark.parametrize(
     ("parse", "path"),
-    [("duben.pagedata:parse_page_data", "seeds/x.yaml"),
-     ("duben.columns:parse_columns", "data/columns.yaml"),
-     ("duben.tagging:parse_vocabulary", "data/tags.yaml")],
+    [("duben.importer.pagedata:parse_page_data", "seeds/x.yaml"),
+     ("duben.model.columns:parse_columns", "data/columns.yaml"),
+     ("duben.model.tagging:parse_vocabulary", "data/tags.yaml")],
 )
 def test_a_broken_data_file_names_its_line(parse: str, path: str) -> None:
     import importlib

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from duben.article import Article, Source
 from duben.errors import DubenError
-from duben.tagging import load_vocabulary, parse_vocabulary, tag_article
+from duben.model.article import Article, Source
+from duben.model.tagging import load_vocabulary, parse_vocabulary, tag_article
 
 VOCAB = """
 min_mentions: 2
@@ -44,7 +44,7 @@ def test_bad_vocabulary_is_reported_with_its_path() -> None:
 def test_every_real_article_gets_tags() -> None:
     root = Path(__file__).resolve().parent.parent
     vocabulary = load_vocabulary(root)
-    from duben.article import load_article
+    from duben.model.article import load_article
     for path in sorted((root / "content").glob("*/*.md")):
         a = load_article(path, root)
         known = {tag for tag, _ in vocabulary.keywords} | {vocabulary.fallback}

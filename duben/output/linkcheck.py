@@ -13,8 +13,8 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import urls
-from .errors import Problem
+from duben.errors import Problem
+from duben.output import urls
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from . import repair
-from .article import Correction
-from .errors import Problem
-from .pagedata import PageData
+from duben.errors import Problem
+from duben.importer import repair
+from duben.importer.pagedata import PageData
+from duben.model.article import Correction
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,6 @@ the 404 page (which the server shows at any depth, so relative links would break
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Iterable
-
-from pypinyin import lazy_pinyin
 
 HOME = ""
 ABOUT = "about/"
@@ -81,25 +77,3 @@ def relative(from_url: str, to_url: str, anchor: str = "") -> str:
 def absolute(base_url: str, url: str, anchor: str = "") -> str:
     """The public URL (pretty form, no index.html) under base_url."""
     return base_url + url + (f"#{anchor}" if anchor else "")
-
-
-def slugify(name: str) -> str:
-    """An ASCII slug for a Chinese name that has none declared (authors, stray terms)."""
-    words = lazy_pinyin(name, errors=lambda chars: list(chars))
-    text = "-".join(w.lower() for w in words)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
-
-
-def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """Slugs for names, made unique deterministically (sorted names; -2, -3 on a clash)."""
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in sorted(set(names)):
-        base = slug = slugify(name)
-        n = 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        slugs[name] = slug
-        taken.add(slug)
-    return slugs

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DubenError, Problem
-from .slugs import is_slug
+from duben.errors import DubenError, Problem
+from duben.slugs import is_slug
 
 CONTENT = "content"
 MANIFEST = ".split-manifest.json"

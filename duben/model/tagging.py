@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from .article import Article
-from .errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem, yaml_problem
+from duben.model.article import Article
 
 VOCABULARY_FILE = Path("data") / "tags.yaml"
 

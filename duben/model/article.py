@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem, yaml_problem
 
 # libyaml's safe loader when PyYAML was built with it: same YAML, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -204,3 +204,26 @@ def _rejoin(blocks: list[Block]) -> list[Block]:
         else:
             out.append(b)
     return out
+
+
+@dataclass(frozen=True)
+class DroppedLine:
+    """A seed line that belongs to no article text (layout matter), with the reason."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Group:
+    """The blocks of one article while the page is being cut (made by segment, read by reading)."""
+
+    header: list[Block] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    trailer: list[Block] = field(default_factory=list)
+    closed: bool = False
+
+    def untitled(self) -> bool:
+        headings = [b for b in self.header if b.kind is Kind.HEADING]
+        return not any(b.kind is Kind.BYLINE for b in self.header) and len(headings) <= 1

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import urls
-from .article import Article, Correction
-from .config import Config
-from .edition import Edition, Group, Neighbours, Page, SeriesGroup
-from .markdown import Body, Heading, render_body
+from duben.model.article import Article, Correction
+from duben.model.config import Config
+from duben.model.edition import Edition, Group, Neighbours, Page, SeriesGroup
+from duben.output import urls
+from duben.renderers.html.markdown import Body, Heading, render_body
 
 READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for study reading
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")

@@ -23,12 +23,12 @@ from jinja2 import (
     select_autoescape,
 )
 
-from . import urls
-from .config import Config
-from .edition import Edition
-from .errors import DubenError, Problem
-from .markdown import render_body
-from .views import (
+from duben.errors import DubenError, Problem
+from duben.model.config import Config
+from duben.model.edition import Edition
+from duben.output import urls
+from duben.renderers.html.markdown import render_body
+from duben.renderers.html.views import (
     KIND_NAMES,
     SCRIPT_NAMES,
     article_view,

@@ -3,28 +3,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .article import Article, Figure, Series, Source
-from .blocks import CIRCLED, HAN, Block, Kind, caption_parts, is_terminal, names_in, split_credits
-from .columns import Columns
-from .errors import Problem
-from .pagetext import PreparedPage, data_path
-from .slugs import slugify
-
-if TYPE_CHECKING:
-    from .segment import Group
+from duben.errors import Problem
+from duben.importer.blocks import (
+    CIRCLED,
+    HAN,
+    Block,
+    DroppedLine,
+    Group,
+    Kind,
+    caption_parts,
+    is_terminal,
+    names_in,
+    split_credits,
+)
+from duben.importer.pagetext import PreparedPage, data_path
+from duben.model.article import Article, Figure, Series, Source
+from duben.model.columns import Columns
+from duben.slugs import slugify
 
 BRIEF_LIMIT = 800  # Han characters: shorter untitled-section pieces are briefs
-
-
-@dataclass(frozen=True)
-class DroppedLine:
-    """A seed line that belongs to no article text (layout matter), with the reason."""
-
-    line: int
-    text: str
-    reason: str
 
 
 @dataclass(frozen=True)

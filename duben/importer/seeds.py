@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 from typing import NoReturn
 
-from .errors import DubenError, Problem
+from duben.errors import DubenError, Problem
 
 _BOM = codecs.BOM_UTF8
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from . import urls
-from .article import Article, load_article
-from .config import Config, PageInfo, Term
-from .errors import DubenError, Problem
+from duben.errors import DubenError, Problem
+from duben.model.article import Article, load_article
+from duben.model.config import Config, PageInfo, Term
+from duben.slugs import unique_slugs
 
 LISTED_KINDS = ("article", "commentary", "profile", "brief", "photo")  # not notice
 
@@ -197,7 +197,7 @@ def _check_file(a: Article, root: Path) -> list[Problem]:
 def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list[Group]:
     """Declared terms in declared order (those in use), then undeclared ones by name."""
     declared = {t.name: t for t in terms}
-    stray = urls.unique_slugs(n for n in by_name if n not in declared)
+    stray = unique_slugs(n for n in by_name if n not in declared)
     groups = [Group(t.name, t.slug, t.description, tuple(by_name[t.name]), True)
               for t in terms if t.name in by_name]
     groups += [Group(n, stray[n], "", tuple(by_name[n]), False)
@@ -235,7 +235,7 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
                                                for a in listed}))
     tags = _groups(config.tags or (), collect({a.slug: a.tags for a in listed}))
     author_names = collect({a.slug: a.authors for a in listed})
-    author_slugs = urls.unique_slugs(author_names)
+    author_slugs = unique_slugs(author_names)
     authors = [Group(n, author_slugs[n], "", tuple(author_names[n]), True)
                for n in sorted(author_names, key=lambda n: (author_slugs[n], n))]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import urls
-from .atomic import discard, staging_dir, swap_in
-from .errors import DubenError, Problem
+from duben.atomic import discard, staging_dir, swap_in
+from duben.errors import DubenError, Problem
+from duben.output import urls
 
 
 def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,

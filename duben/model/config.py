@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from . import urls
-from .columns import load_columns
-from .errors import DubenError, Problem, yaml_problem
-from .tagging import parse_vocabulary
+from duben.errors import DubenError, Problem, yaml_problem
+from duben.model.columns import load_columns
+from duben.model.tagging import parse_vocabulary
+from duben.slugs import unique_slugs
 
 CONFIG_FILE = "duben.yaml"
 
@@ -166,6 +166,6 @@ def _tag_terms(root: Path, file: Path) -> tuple[tuple[Term, ...], tuple[str, ...
     vocabulary = parse_vocabulary((root / file).read_text(encoding="utf-8"), file.as_posix())
     named = [(tag, group) for group, tags in vocabulary.groups for tag in tags]
     named.append((vocabulary.fallback, "其他"))
-    slugs = urls.unique_slugs(n for n, _ in named)
+    slugs = unique_slugs(n for n, _ in named)
     terms = tuple(Term(n, slugs[n], g) for n, g in named)
     return terms, (*(g for g, _ in vocabulary.groups), "其他")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem, yaml_problem
 
 
 @dataclass(frozen=True)

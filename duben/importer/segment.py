@@ -12,15 +12,15 @@ Grouping rules, in the words an editor would use:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .article import Article
-from .blocks import ROLES, Block, Kind, read_blocks
-from .columns import Columns
-from .errors import Problem
-from .pagedata import PageData
-from .pagetext import prepare_page
-from .reading import DroppedLine, read_group
+from duben.errors import Problem
+from duben.importer.blocks import ROLES, Block, DroppedLine, Group, Kind, read_blocks
+from duben.importer.pagedata import PageData
+from duben.importer.pagetext import prepare_page
+from duben.importer.reading import read_group
+from duben.model.article import Article
+from duben.model.columns import Columns
 
 __all__ = ["DroppedLine", "PageSplit", "split_page"]
 
@@ -35,20 +35,6 @@ class PageSplit:
     articles: tuple[Article, ...]
     dropped: tuple[DroppedLine, ...]
     problems: tuple[Problem, ...]  # e.g. unresolved garbled text, as seed:line
-
-
-@dataclass
-class Group:
-    """The blocks of one article while the page is being cut (local to this module)."""
-
-    header: list[Block] = field(default_factory=list)
-    body: list[Block] = field(default_factory=list)
-    trailer: list[Block] = field(default_factory=list)
-    closed: bool = False
-
-    def untitled(self) -> bool:
-        headings = [b for b in self.header if b.kind is Kind.HEADING]
-        return not any(b.kind is Kind.BYLINE for b in self.header) and len(headings) <= 1
 
 
 def split_page(

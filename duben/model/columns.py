@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from .article import KINDS
-from .errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem, yaml_problem
+from duben.model.article import KINDS
 
 COLUMNS_FILE = Path("data") / "columns.yaml"
 

@@ -1,0 +1,24 @@
+"""Outputs. Every renderer takes the same loaded, checked Edition and returns files.
+
+A renderer is a function `(edition, config) -> Files`, where Files maps a site URL
+(see duben/output/urls.py) to the bytes written there and the origin that claimed
+it (for collision errors). The HTML site is one renderer; a search index, a script
+variant, a PDF or an EPUB are others. `build` picks which ones run; adding one
+touches no other.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from duben.model.config import Config
+from duben.model.edition import Edition
+
+Files = dict[str, tuple[bytes, str]]
+Renderer = Callable[[Edition, Config], Files]
+
+
+def available() -> dict[str, Renderer]:
+    """The renderers by name, imported only when asked for (each has its own dependencies)."""
+    from duben.renderers.html.render import render_edition
+
+    return {"html": render_edition}
