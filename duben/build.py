@@ -1,6 +1,7 @@
 """`build`: content/ + theme/ -> site/, checked, deterministic and atomic."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from duben.errors import DubenError, Problem
@@ -8,18 +9,22 @@ from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
 from duben.output.linkcheck import check_links
 from duben.output.write import with_static, write_site
-from duben.renderers import Files, available
+from duben.renderers import Files, available, default_renderers
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] = ("html",)) -> list[Problem]:
+               renderers: tuple[str, ...] | None = None, pdf: bool = False) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
-    only under strict. On any failure `out` is left exactly as it was.
+    only under strict. On any failure `out` is left exactly as it was. `pdf` (the
+    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does.
     """
     config = load_config(root)                          # duben.yaml, unknown keys rejected
+    if pdf:
+        config = replace(config, pdf=True)
+    renderers = renderers or default_renderers(config)  # html, epub (+ pdf)
     edition, warnings = load_edition(config)            # every content error, with path:line
     pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
     files = with_static(pages, config.theme_dir / "static", root)

@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "split":
             return _split(root, force=args.force)
         out = Path(args.out) if args.out else root / "site"
-        return _build(root, out, strict=args.strict)
+        return _build(root, out, strict=args.strict, pdf=args.pdf)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -62,11 +62,11 @@ def _split(root: Path, *, force: bool) -> int:
     return 0
 
 
-def _build(root: Path, out: Path, *, strict: bool) -> int:
+def _build(root: Path, out: Path, *, strict: bool, pdf: bool) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
 
-    warnings = build_site(root, out, strict=strict)
+    warnings = build_site(root, out, strict=strict, pdf=pdf)
     for problem in sorted(warnings):
         print(_with_label(problem, "warning"), file=sys.stderr)
     if strict and warnings:
@@ -116,5 +116,7 @@ def _common(parser: argparse.ArgumentParser, suppress: str | None) -> None:
 def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> None:
     parser.add_argument("--strict", action="store_true", default=suppress or False,
                         help="treat warnings as errors")
+    parser.add_argument("--pdf", action="store_true", default=suppress or False,
+                        help="also write the PDFs (edition, articles, series; slow)")
     parser.add_argument("--out", default=suppress, metavar="DIR",
                         help="output folder (default: site/ under the root)")

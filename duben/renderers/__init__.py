@@ -20,5 +20,12 @@ Renderer = Callable[[Edition, Config], Files]
 def available() -> dict[str, Renderer]:
     """The renderers by name, imported only when asked for (each has its own dependencies)."""
     from duben.renderers.html.render import render_edition
+    from duben.renderers.print.epub import render_epub
+    from duben.renderers.print.pdf import render_pdfs
 
-    return {"html": render_edition}
+    return {"html": render_edition, "epub": render_epub, "pdf": render_pdfs}
+
+
+def default_renderers(config: Config) -> tuple[str, ...]:
+    """What a build makes: the site and the EPUB; the PDFs only when asked (they are slow)."""
+    return ("html", "epub", "pdf") if config.pdf else ("html", "epub")

@@ -37,6 +37,7 @@ from duben.renderers.html.views import (
     plain_summary,
     reading_order,
 )
+from duben.renderers.print.view import print_edition
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Site:
     description: str
     base_url: str
     updated: str
+    pdf: bool = False  # the build also writes PDFs, so pages may link to them
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
             for g in groups:
                 yield PageSpec(to_url(g.slug), "group.html",
                                {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
+    yield PageSpec(urls.PRINT, "print.html", {"book": print_edition(e, config)}, "print edition")
     yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
     yield PageSpec(urls.NOT_FOUND, "404.html", {}, "404 page")
@@ -138,7 +141,7 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
 def render_edition(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
     """Render every page: {url: (bytes, origin)}; every template problem is collected."""
     env = make_env(config.theme_dir)
-    site = Site(config.title, config.description, config.base_url, config.updated)
+    site = Site(config.title, config.description, config.base_url, config.updated, config.pdf)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
     specs = list(page_specs(edition, config))

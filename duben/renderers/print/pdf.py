@@ -1,0 +1,146 @@
+"""PDFs with WeasyPrint, made from the very HTML the site prints.
+
+The whole edition comes from the print page (print/), each article from its
+article page, each series from its print page: print.css lays them out on A4, and
+theme/print/pdf.css adds what only a PDF has (running heads, page numbers in the
+contents, bookmarks, one embedded CJK serif). WeasyPrint is the library for this:
+it implements CSS paged media (target-counter, string-set, bookmark-level) and
+embeds subsetted fonts (fonttools), so the Chinese text is real, searchable text.
+
+Nothing is fetched from the network: the pages are rendered in memory and the
+stylesheets are served from theme/static through our own URL fetcher. Links in a
+PDF resolve against base_url, so they lead to the published site.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from duben.errors import DubenError, Problem
+from duben.model.config import Config
+from duben.model.edition import Edition
+from duben.output import urls
+from duben.renderers.html.views import full_title
+from duben.renderers.print import language_of
+from duben.renderers.print.view import edition_date
+
+POOL_FROM = 8  # fewer PDFs than this are made in-process: starting workers costs more
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: the page it is made from, where it goes, and its metadata."""
+
+    url: str  # where the PDF is written
+    page_url: str  # the HTML page it is made from
+    title: str
+    origin: str  # what claimed the URL, for errors
+
+
+def pdf_jobs(edition: Edition, config: Config) -> list[PdfJob]:
+    """The edition, then every article, then every series (the order errors come in)."""
+    jobs = [PdfJob(urls.edition_pdf(), urls.PRINT, config.title, "print edition (PDF)")]
+    jobs += [PdfJob(urls.article_pdf(a.slug), urls.article(a.slug), full_title(a), a.path)
+             for a in edition.articles]
+    jobs += [PdfJob(urls.series_pdf(s.slug), urls.series_print(s.slug), s.name,
+                    f"series {s.name} (PDF)") for s in edition.series]
+    return jobs
+
+
+def render_pdfs(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
+    """Every PDF: {url: (bytes, origin)}. The HTML comes from the html renderer."""
+    from duben.renderers.html.render import render_edition
+
+    pages = render_edition(edition, config)
+    jobs = pdf_jobs(edition, config)
+    resources = _resources(config.theme_dir / "static")
+    pdf_css = _read(config.theme_dir / "print" / "pdf.css", config)
+    meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
+                 language_of(edition))
+    work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title) for j in jobs]
+    made = _map(work, (resources, pdf_css, meta), workers=_workers(len(jobs)))
+    return {j.url: (data, j.origin) for j, data in zip(jobs, made, strict=True)}
+
+
+@dataclass(frozen=True)
+class _Meta:
+    base_url: str
+    author: str
+    publisher: str
+    date: str
+    language: str
+
+
+def _workers(jobs: int) -> int:
+    return 1 if jobs < POOL_FROM else max(1, min(os.cpu_count() or 1, jobs // POOL_FROM))
+
+
+def _map(work: list[tuple[str, str, str]], shared: tuple[dict[str, bytes], str, _Meta],
+         workers: int) -> Iterable[bytes]:
+    """PDFs in job order; across a process pool when there are many (WeasyPrint is
+    pure Python and single-threaded, so processes are what use a second core)."""
+    if workers == 1:
+        _init(*shared)
+        return [_make(*w) for w in work]
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=shared) as pool:
+        return list(pool.map(_make, *zip(*work, strict=True), chunksize=4))
+
+
+_SHARED: dict[str, object] = {}
+
+
+def _init(resources: dict[str, bytes], pdf_css: str, meta: _Meta) -> None:
+    """Per process: the stylesheets and metadata every PDF shares (parsed once)."""
+    from weasyprint import CSS
+
+    _SHARED.update(resources=resources, meta=meta,
+                   css=CSS(string=pdf_css, url_fetcher=_fetcher(resources, meta.base_url)))
+
+
+def _make(page_url: str, html: str, title: str) -> bytes:
+    from weasyprint import HTML
+
+    meta: _Meta = _SHARED["meta"]  # type: ignore[assignment]
+    fetcher = _fetcher(_SHARED["resources"], meta.base_url)  # type: ignore[arg-type]
+    base = urls.absolute(meta.base_url, urls.output_path(page_url))
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        stylesheets=[_SHARED["css"]])
+    document.metadata.title = title
+    document.metadata.authors = [meta.author] if meta.author else []
+    document.metadata.lang = meta.language
+    document.metadata.created = meta.date
+    document.metadata.modified = meta.date
+    document.metadata.custom = {"Publisher": meta.publisher} if meta.publisher else {}
+    return document.write_pdf()
+
+
+def _fetcher(resources: dict[str, bytes], base_url: str) -> object:
+    """A WeasyPrint URL fetcher serving the site's static files from memory; any other
+    URL is an error (a stylesheet we cannot find would silently change the PDF)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SiteFetcher(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            path = url.removeprefix(base_url)
+            if path not in resources:
+                raise ValueError(f"not a file of the site: {url}")
+            kind = "text/css" if path.endswith(".css") else "application/octet-stream"
+            return URLFetcherResponse(url, resources[path], {"Content-Type": kind})
+
+    return SiteFetcher(fail_on_errors=True)
+
+
+def _resources(static_dir: Path) -> dict[str, bytes]:
+    return {urls.static(p.relative_to(static_dir).as_posix()): p.read_bytes()
+            for p in sorted(static_dir.rglob("*.css"))}
+
+
+def _read(path: Path, config: Config) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+        raise DubenError(Problem(str(shown), None, f"cannot read: {exc.strerror}")) from None
