@@ -114,7 +114,7 @@ def _make(page_url: str, html: str, title: str) -> bytes:
     document.metadata.created = meta.date
     document.metadata.modified = meta.date
     document.metadata.custom = {"Publisher": meta.publisher} if meta.publisher else {}
-    return document.write_pdf()
+    return document.write_pdf(custom_metadata=True)  # writes Publisher to the info dict
 
 
 def _fetcher(resources: dict[str, bytes], base_url: str) -> object:
