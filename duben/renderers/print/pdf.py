@@ -51,11 +51,16 @@ def pdf_jobs(edition: Edition, config: Config) -> list[PdfJob]:
 
 
 def render_pdfs(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
-    """Every PDF: {url: (bytes, origin)}. The HTML comes from the html renderer."""
+    """Every PDF: {url: (bytes, origin)}."""
+    return make_pdfs(edition, config, pdf_jobs(edition, config))
+
+
+def make_pdfs(edition: Edition, config: Config,
+              jobs: list[PdfJob]) -> dict[str, tuple[bytes, str]]:
+    """The PDFs of `jobs`; the HTML they are made from comes from the html renderer."""
     from duben.renderers.html.render import render_edition
 
     pages = render_edition(edition, config)
-    jobs = pdf_jobs(edition, config)
     resources = _resources(config.theme_dir / "static")
     pdf_css = _read(config.theme_dir / "print" / "pdf.css", config)
     meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
