@@ -8,6 +8,10 @@ print pages); the EPUB from the same article partial, as XHTML.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+from duben.errors import DubenError, Problem
+from duben.model.config import Config
 from duben.model.edition import Edition
 
 DEFAULT_LANGUAGE = "zh-Hans"
@@ -16,3 +20,20 @@ DEFAULT_LANGUAGE = "zh-Hans"
 def language_of(edition: Edition) -> str:
     """The BCP 47 tag of the edition's script (a variant edition carries its own)."""
     return str(getattr(edition, "language", DEFAULT_LANGUAGE))
+
+
+def read_theme_file(config: Config, name: str) -> bytes:
+    """A file of the theme; a missing one is an error naming it."""
+    path = config.theme_dir / name
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DubenError(Problem(_shown(path, config.root), None,
+                                 f"cannot read: {exc.strerror}")) from None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

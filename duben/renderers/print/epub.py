@@ -21,7 +21,8 @@ from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
 from duben.renderers.html.render import make_env
-from duben.renderers.print.epub_parts import cover_svg, fixed_zip, read_theme_file
+from duben.renderers.print import read_theme_file
+from duben.renderers.print.epub_parts import cover_svg, fixed_zip
 from duben.renderers.print.view import print_edition
 
 
@@ -84,7 +85,8 @@ def render_epub(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]
 
     out = io.BytesIO()
     mtime = datetime.fromisoformat(book_view.date)
-    epub.write_epub(out, book, {"mtime": mtime, "epub3_pages": False})
+    # Level 0: fixed_zip compresses once, so ebooklib need not compress too.
+    epub.write_epub(out, book, {"mtime": mtime, "epub3_pages": False, "compresslevel": 0})
     return {urls.edition_epub(): (fixed_zip(out.getvalue(), mtime), "print edition (EPUB)")}
 
 

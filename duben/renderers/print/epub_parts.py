@@ -1,15 +1,12 @@
-"""Pieces of the EPUB that are not ebooklib's job: the cover image, reproducible
-zip bytes, and reading the book's stylesheet from the theme."""
+"""Pieces of the EPUB that are not ebooklib's job: the cover image and reproducible
+zip bytes."""
 from __future__ import annotations
 
 import io
 import zipfile
 from datetime import datetime
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from duben.errors import DubenError, Problem
-from duben.model.config import Config
 from duben.renderers.print.view import PrintEdition
 
 _LINE = 14  # characters per line of the description on the cover
@@ -54,20 +51,3 @@ def fixed_zip(data: bytes, when: datetime) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
-
-
-def read_theme_file(config: Config, name: str) -> bytes:
-    """A file of the theme; a missing one is an error naming it."""
-    path = config.theme_dir / name
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DubenError(Problem(_shown(path, config.root), None,
-                                 f"cannot read: {exc.strerror}")) from None
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

@@ -19,12 +19,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from duben.errors import DubenError, Problem
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
 from duben.renderers.html.views import full_title
-from duben.renderers.print import language_of
+from duben.renderers.print import language_of, read_theme_file
 from duben.renderers.print.view import edition_date
 
 POOL_FROM = 8  # fewer PDFs than this are made in-process: starting workers costs more
@@ -62,7 +61,7 @@ def make_pdfs(edition: Edition, config: Config,
 
     pages = render_edition(edition, config)
     resources = _resources(config.theme_dir / "static")
-    pdf_css = _read(config.theme_dir / "print" / "pdf.css", config)
+    pdf_css = read_theme_file(config, "print/pdf.css").decode("utf-8")
     meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
                  language_of(edition))
     work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title) for j in jobs]
@@ -141,11 +140,3 @@ def _fetcher(resources: dict[str, bytes], base_url: str) -> object:
 def _resources(static_dir: Path) -> dict[str, bytes]:
     return {urls.static(p.relative_to(static_dir).as_posix()): p.read_bytes()
             for p in sorted(static_dir.rglob("*.css"))}
-
-
-def _read(path: Path, config: Config) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
-        raise DubenError(Problem(str(shown), None, f"cannot read: {exc.strerror}")) from None
