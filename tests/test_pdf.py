@@ -139,6 +139,11 @@ def test_every_article_and_series_has_its_pdf_linked(edition: Edition, site: Pat
         assert len(links) == 1, page
         pdf = page.parent / links[0]
         assert pdf.is_file() and bookmarks(pdf)[0].page == 1
+    from pypdf import PdfReader
+
+    first = edition.articles[0]
+    info = PdfReader(site / f"articles/{first.slug}/{first.slug}.pdf").metadata
+    assert info.author == ", ".join(first.authors) and info.title.startswith(first.title)
     for s in edition.series:
         pdf = site / f"series/{s.slug}/print/{s.slug}.pdf"
         assert [m.title for m in bookmarks(pdf)] == [a.title for a in s.articles]

@@ -13,6 +13,7 @@ from sitecheck import broken_links, main_html, main_lines, read_page
 from support import missing_tool
 
 from duben.build import build_site
+from duben.errors import DubenError
 from duben.model.config import load_config, parse_config
 from duben.model.edition import load_edition
 from duben.renderers.print.epub import render_epub
@@ -86,6 +87,16 @@ def test_cover_date_is_the_edition_date_or_source_date_epoch(
     assert edition_date(config) == "2024-01-02"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert edition_date(config) == "2023-11-14"
+
+
+def test_pdf_switch_in_the_config_is_a_boolean() -> None:
+    head = "title: 读本\ndescription: d\nbase_url: https://e.org/\nupdated: 2024-01-02\n"
+    assert parse_config(head + "pdf: true\n", ROOT).pdf is True
+    assert parse_config(head, ROOT).pdf is False
+    with pytest.raises(DubenError) as info:
+        parse_config(head + "pdf: 1\nauthor: [a]\n", ROOT)
+    assert str(info.value).split("\n") == ["duben.yaml:5: pdf: must be true or false",
+                                           "duben.yaml:6: author: must be text"]
 
 
 def test_epub_navigation_is_pages_then_articles(book: zipfile.ZipFile) -> None:

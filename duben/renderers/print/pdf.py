@@ -37,12 +37,14 @@ class PdfJob:
     page_url: str  # the HTML page it is made from
     title: str
     origin: str  # what claimed the URL, for errors
+    authors: tuple[str, ...] = ()  # an article's own authors; else the config's author
 
 
 def pdf_jobs(edition: Edition, config: Config) -> list[PdfJob]:
     """The edition, then every article, then every series (the order errors come in)."""
     jobs = [PdfJob(urls.edition_pdf(), urls.PRINT, config.title, "print edition (PDF)")]
-    jobs += [PdfJob(urls.article_pdf(a.slug), urls.article(a.slug), full_title(a), a.path)
+    jobs += [PdfJob(urls.article_pdf(a.slug), urls.article(a.slug), full_title(a), a.path,
+                    a.authors)
              for a in edition.articles]
     jobs += [PdfJob(urls.series_pdf(s.slug), urls.series_print(s.slug), s.name,
                     f"series {s.name} (PDF)") for s in edition.series]
@@ -64,7 +66,8 @@ def make_pdfs(edition: Edition, config: Config,
     pdf_css = read_theme_file(config, "print/pdf.css").decode("utf-8")
     meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
                  language_of(edition))
-    work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title) for j in jobs]
+    work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title, j.authors)
+            for j in jobs]
     made = _map(work, (resources, pdf_css, meta), workers=_workers(len(jobs)))
     return {j.url: (data, j.origin) for j, data in zip(jobs, made, strict=True)}
 
@@ -82,7 +85,7 @@ def _workers(jobs: int) -> int:
     return 1 if jobs < POOL_FROM else max(1, min(os.cpu_count() or 1, jobs // POOL_FROM))
 
 
-def _map(work: list[tuple[str, str, str]], shared: tuple[dict[str, bytes], str, _Meta],
+def _map(work: list[tuple[str, str, str, tuple[str, ...]]], shared: tuple[dict[str, bytes], str, _Meta],
          workers: int) -> Iterable[bytes]:
     """PDFs in job order; across a process pool when there are many (WeasyPrint is
     pure Python and single-threaded, so processes are what use a second core)."""
@@ -104,7 +107,7 @@ def _init(resources: dict[str, bytes], pdf_css: str, meta: _Meta) -> None:
                    css=CSS(string=pdf_css, url_fetcher=_fetcher(resources, meta.base_url)))
 
 
-def _make(page_url: str, html: str, title: str) -> bytes:
+def _make(page_url: str, html: str, title: str, authors: tuple[str, ...]) -> bytes:
     from weasyprint import HTML
 
     meta: _Meta = _SHARED["meta"]  # type: ignore[assignment]
@@ -113,7 +116,7 @@ def _make(page_url: str, html: str, title: str) -> bytes:
     document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
         stylesheets=[_SHARED["css"]])
     document.metadata.title = title
-    document.metadata.authors = [meta.author] if meta.author else []
+    document.metadata.authors = list(authors) or ([meta.author] if meta.author else [])
     document.metadata.lang = meta.language
     document.metadata.created = meta.date
     document.metadata.modified = meta.date
