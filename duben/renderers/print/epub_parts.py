@@ -10,13 +10,14 @@ from xml.sax.saxutils import escape
 from duben.renderers.print.view import PrintEdition
 
 _LINE = 14  # characters per line of the description on the cover
+_NO_LINE_START = "，。、：；！？）」』”’》〉】…—·"
 
 
 def cover_svg(book: PrintEdition) -> str:
     """A plain typographic cover (600×800): title, description, count and date. SVG
     text stays text, so the cover is as sharp as the reader's screen and as small as
     a paragraph; the reader's own CJK font draws it."""
-    lines = [book.description[i:i + _LINE] for i in range(0, len(book.description), _LINE)]
+    lines = wrap_cjk(book.description, _LINE)
     text = "".join(
         f'<text x="300" y="{400 + 36 * n}" font-size="24">{escape(line)}</text>'
         for n, line in enumerate(lines))
@@ -35,6 +36,18 @@ def cover_svg(book: PrintEdition) -> str:
         f'<text x="300" y="{bottom}" font-size="22">收录文章 {book.count} 篇</text>'
         f'<text x="300" y="{bottom + 40}" font-size="22">{escape(book.date)}</text>'
         '</g></svg>\n')
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Lines of about `width` characters; a closing mark (，。、」…) never starts a line
+    (the rule of 禁则): it stays at the end of the line before, one over the width."""
+    lines: list[str] = []
+    for char in text:
+        if lines and (len(lines[-1]) < width or char in _NO_LINE_START):
+            lines[-1] += char
+        else:
+            lines.append(char)
+    return lines
 
 
 def fixed_zip(data: bytes, when: datetime) -> bytes:
