@@ -38,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("project", type=Path)
     parser.add_argument("--articles", type=int, default=None)
+    parser.add_argument("--no-edition", action="store_true", help="skip the edition PDF")
     args = parser.parse_args()
     config = load_config(args.project)
     edition, _ = load_edition(config)
@@ -49,12 +50,13 @@ def main() -> None:
           f"({cpu() - c:.1f} s CPU)")
 
     jobs = pdf_jobs(edition, config)
-    t, c = time.perf_counter(), cpu()
-    [(pdf, _)] = make_pdfs(edition, config, jobs[:1]).values()
-    took, used = time.perf_counter() - t, cpu() - c
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    print(f"edition PDF: {len(pdf) / 1e6:.2f} MB, {pages} pages, in {took:.1f} s "
-          f"({used:.1f} s CPU)")
+    if not args.no_edition:
+        t, c = time.perf_counter(), cpu()
+        [(pdf, _)] = make_pdfs(edition, config, jobs[:1]).values()
+        took, used = time.perf_counter() - t, cpu() - c
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        print(f"edition PDF: {len(pdf) / 1e6:.2f} MB, {pages} pages, in {took:.1f} s "
+              f"({used:.1f} s CPU)")
 
     rest = jobs[1:] if args.articles is None else jobs[1:1 + args.articles]
     t, c = time.perf_counter(), cpu()

@@ -26,6 +26,7 @@ from duben.renderers.html.views import full_title
 from duben.renderers.print import language_of, read_theme_file
 from duben.renderers.print.view import edition_date
 
+LINKED_CSS = (urls.STYLE, urls.PRINT_STYLE)  # what base.html links, in its order
 POOL_FROM = 8  # fewer PDFs than this are made in-process: starting workers costs more
 
 
@@ -85,7 +86,10 @@ def _workers(jobs: int) -> int:
     return 1 if jobs < POOL_FROM else max(1, min(os.cpu_count() or 1, jobs // POOL_FROM))
 
 
-def _map(work: list[tuple[str, str, str, tuple[str, ...]]], shared: tuple[dict[str, bytes], str, _Meta],
+Work = tuple[str, str, str, tuple[str, ...]]  # page URL, its HTML, title, authors
+
+
+def _map(work: list[Work], shared: tuple[dict[str, bytes], str, _Meta],
          workers: int) -> Iterable[bytes]:
     """PDFs in job order; across a process pool when there are many (WeasyPrint is
     pure Python and single-threaded, so processes are what use a second core)."""
@@ -100,11 +104,18 @@ _SHARED: dict[str, object] = {}
 
 
 def _init(resources: dict[str, bytes], pdf_css: str, meta: _Meta) -> None:
-    """Per process: the stylesheets and metadata every PDF shares (parsed once)."""
+    """Per process: the stylesheets and metadata every PDF shares, parsed once.
+
+    Parsing style.css and print.css was a quarter of the time of an article's PDF, so
+    they are parsed here, once, and given to every document in the order the pages
+    link them (then pdf.css); the pages' own <link>s are answered with nothing."""
     from weasyprint import CSS
 
-    _SHARED.update(resources=resources, meta=meta,
-                   css=CSS(string=pdf_css, url_fetcher=_fetcher(resources, meta.base_url)))
+    fetcher = _fetcher(resources, meta.base_url)
+    sheets = [CSS(string=resources[url].decode("utf-8"), url_fetcher=fetcher,
+                  base_url=urls.absolute(meta.base_url, url)) for url in LINKED_CSS]
+    sheets.append(CSS(string=pdf_css, url_fetcher=fetcher))
+    _SHARED.update(resources=resources, meta=meta, sheets=sheets)
 
 
 def _make(page_url: str, html: str, title: str, authors: tuple[str, ...]) -> bytes:
@@ -114,7 +125,7 @@ def _make(page_url: str, html: str, title: str, authors: tuple[str, ...]) -> byt
     fetcher = _fetcher(_SHARED["resources"], meta.base_url)  # type: ignore[arg-type]
     base = urls.absolute(meta.base_url, urls.output_path(page_url))
     document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-        stylesheets=[_SHARED["css"]])
+        stylesheets=_SHARED["sheets"])
     document.metadata.title = title
     document.metadata.authors = list(authors) or ([meta.author] if meta.author else [])
     document.metadata.lang = meta.language
@@ -132,6 +143,8 @@ def _fetcher(resources: dict[str, bytes], base_url: str) -> object:
     class SiteFetcher(URLFetcher):
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             path = url.removeprefix(base_url)
+            if path in LINKED_CSS:  # already given to the document, parsed (see _init)
+                return URLFetcherResponse(url, b"", {"Content-Type": "text/css"})
             if path not in resources:
                 raise ValueError(f"not a file of the site: {url}")
             kind = "text/css" if path.endswith(".css") else "application/octet-stream"
