@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -166,3 +167,12 @@ def test_cover_lines_never_start_with_a_closing_mark() -> None:
                                   "引用和打印。"]
     assert "".join(wrap_cjk(text, 5)) == text
     assert not [line for line in wrap_cjk(text, 5) if line[0] in "，。、："]
+
+
+def test_pdf_without_weasyprint_is_a_clear_error(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it were not installed
+    with pytest.raises(DubenError) as info:
+        build_site(FIXTURE, tmp_path / "site", strict=True, pdf=True)
+    assert str(info.value).startswith("--pdf: PDFs need WeasyPrint and Debian's libpango")
+    assert not (tmp_path / "site").exists()

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from duben.errors import DubenError, Problem
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
@@ -62,6 +63,11 @@ def make_pdfs(edition: Edition, config: Config,
     """The PDFs of `jobs`; the HTML they are made from comes from the html renderer."""
     from duben.renderers.html.render import render_edition
 
+    try:
+        import weasyprint  # noqa: F401  (fails here, with a message, rather than in a worker)
+    except (ImportError, OSError) as exc:  # OSError: Pango is missing
+        raise DubenError(Problem("--pdf", None, f"PDFs need WeasyPrint and Debian's "
+                                 f"libpango-1.0-0 and libpangoft2-1.0-0: {exc}")) from None
     pages = render_edition(edition, config)
     resources = _resources(config.theme_dir / "static")
     pdf_css = read_theme_file(config, "print/pdf.css").decode("utf-8")
