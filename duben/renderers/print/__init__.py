@@ -1,8 +1,9 @@
 """The print edition: one print page of the whole edition, PDFs (WeasyPrint) and an EPUB.
 
-Each is a renderer over the Edition it is given: the language, title and every
-text come from that edition and the config, never from a constant, so the same
-functions make the print edition of any script variant. The PDFs are made from
+Each is a renderer over the Edition it is given, with the script (`script`, a BCP 47
+tag such as zh-Hans) it is in: every text comes from that edition and the config,
+so the same functions make the print edition of a script variant when they are
+given the variant's edition and its script. The PDFs are made from
 the very HTML the site prints (the print page, the article pages, the series
 print pages); the EPUB from the same article partial, as XHTML.
 """
@@ -12,14 +13,8 @@ from pathlib import Path
 
 from duben.errors import DubenError, Problem
 from duben.model.config import Config
-from duben.model.edition import Edition
 
-DEFAULT_LANGUAGE = "zh-Hans"
-
-
-def language_of(edition: Edition) -> str:
-    """The BCP 47 tag of the edition's script (a variant edition carries its own)."""
-    return str(getattr(edition, "language", DEFAULT_LANGUAGE))
+DEFAULT_SCRIPT = "zh-Hans"  # the edition's script unless a variant is asked for
 
 
 def read_theme_file(config: Config, name: str) -> bytes:

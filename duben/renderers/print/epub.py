@@ -21,16 +21,17 @@ from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
 from duben.renderers.html.render import make_env
-from duben.renderers.print import read_theme_file
+from duben.renderers.print import DEFAULT_SCRIPT, read_theme_file
 from duben.renderers.print.epub_parts import cover_svg, fixed_zip
 from duben.renderers.print.view import print_edition
 
 
-def render_epub(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
-    """{urls.edition_epub(): (bytes, origin)}."""
+def render_epub(edition: Edition, config: Config,
+                script: str = DEFAULT_SCRIPT) -> dict[str, tuple[bytes, str]]:
+    """{urls.edition_epub(): (bytes, origin)}, the book in `script`."""
     from ebooklib import epub
 
-    book_view = print_edition(edition, config)
+    book_view = print_edition(edition, config, script)
     chapters = {v.article.slug: f"a{i}.xhtml" for i, v in enumerate(
         (v for s in book_view.sections for v in s.views), start=1)}
     env = _env(config, chapters)

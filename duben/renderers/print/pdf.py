@@ -24,7 +24,7 @@ from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
 from duben.renderers.html.views import full_title
-from duben.renderers.print import language_of, read_theme_file
+from duben.renderers.print import DEFAULT_SCRIPT, read_theme_file
 from duben.renderers.print.view import edition_date
 
 LINKED_CSS = (urls.STYLE, urls.PRINT_STYLE)  # what base.html links, in its order
@@ -53,13 +53,14 @@ def pdf_jobs(edition: Edition, config: Config) -> list[PdfJob]:
     return jobs
 
 
-def render_pdfs(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
-    """Every PDF: {url: (bytes, origin)}."""
-    return make_pdfs(edition, config, pdf_jobs(edition, config))
+def render_pdfs(edition: Edition, config: Config,
+                script: str = DEFAULT_SCRIPT) -> dict[str, tuple[bytes, str]]:
+    """Every PDF: {url: (bytes, origin)}, in `script`."""
+    return make_pdfs(edition, config, pdf_jobs(edition, config), script)
 
 
-def make_pdfs(edition: Edition, config: Config,
-              jobs: list[PdfJob]) -> dict[str, tuple[bytes, str]]:
+def make_pdfs(edition: Edition, config: Config, jobs: list[PdfJob],
+              script: str = DEFAULT_SCRIPT) -> dict[str, tuple[bytes, str]]:
     """The PDFs of `jobs`; the HTML they are made from comes from the html renderer."""
     from duben.renderers.html.render import render_edition
 
@@ -72,7 +73,7 @@ def make_pdfs(edition: Edition, config: Config,
     resources = _resources(config.theme_dir / "static")
     pdf_css = read_theme_file(config, "print/pdf.css").decode("utf-8")
     meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
-                 language_of(edition))
+                 script)
     work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title, j.authors)
             for j in jobs]
     made = _map(work, (resources, pdf_css, meta), workers=_workers(len(jobs)))

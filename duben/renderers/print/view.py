@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from duben.model.config import Config
 from duben.model.edition import Edition, Page
 from duben.renderers.html.views import ArticleView, article_view
-from duben.renderers.print import language_of
+from duben.renderers.print import DEFAULT_SCRIPT
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ def article_prefix(number: int) -> str:
     return f"a{number}-"
 
 
-def print_edition(edition: Edition, config: Config) -> PrintEdition:
+def print_edition(edition: Edition, config: Config,
+                  script: str = DEFAULT_SCRIPT) -> PrintEdition:
     """The print edition's view: pages in order, each article's view with its own prefix."""
     sections, number = [], 0
     for page in edition.pages:
@@ -63,5 +64,5 @@ def print_edition(edition: Edition, config: Config) -> PrintEdition:
             sections.append(PrintSection(page, f"page-{page.number}", tuple(views)))
     return PrintEdition(
         title=config.title, description=config.description, date=edition_date(config),
-        language=language_of(edition), count=number, sections=tuple(sections),
+        language=script, count=number, sections=tuple(sections),
     )
