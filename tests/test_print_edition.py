@@ -176,3 +176,22 @@ def test_pdf_without_weasyprint_is_a_clear_error(tmp_path: Path,
         build_site(FIXTURE, tmp_path / "site", strict=True, pdf=True)
     assert str(info.value).startswith("--pdf: PDFs need WeasyPrint and Debian's libpango")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_page_weasyprint_cannot_lay_out_is_reported_with_its_origin(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("weasyprint")
+    from duben.renderers.print import pdf
+
+    def broken(page_url: str, *rest: object) -> bytes:
+        if page_url.startswith("articles/jiceng"):
+            raise TypeError("min-content width for TextBox not handled yet")
+        return b"%PDF"
+
+    monkeypatch.setattr(pdf, "_make", broken)
+    with pytest.raises(DubenError) as info:
+        build_site(FIXTURE, tmp_path / "site", strict=True, pdf=True)
+    assert str(info.value) == (
+        "content/101_fixtureb/02-jiceng-xianfeng.md: cannot make articles/jiceng-xianfeng/"
+        "jiceng-xianfeng.pdf: TypeError: min-content width for TextBox not handled yet")
+    assert not (tmp_path / "site").exists()

@@ -76,8 +76,13 @@ def make_pdfs(edition: Edition, config: Config, jobs: list[PdfJob],
                  script)
     work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title, j.authors)
             for j in jobs]
-    made = _map(work, (resources, pdf_css, meta), workers=_workers(len(jobs)))
-    return {j.url: (data, j.origin) for j, data in zip(jobs, made, strict=True)}
+    made = list(_map(work, (resources, pdf_css, meta), workers=_workers(len(jobs))))
+    failed = [Problem(j.origin, None, f"cannot make {j.url}: {data}")
+              for j, data in zip(jobs, made, strict=True) if isinstance(data, str)]
+    if failed:
+        raise DubenError(failed)
+    return {j.url: (data, j.origin) for j, data in zip(jobs, made, strict=True)
+            if isinstance(data, bytes)}
 
 
 @dataclass(frozen=True)
@@ -97,14 +102,14 @@ Work = tuple[str, str, str, tuple[str, ...]]  # page URL, its HTML, title, autho
 
 
 def _map(work: list[Work], shared: tuple[dict[str, bytes], str, _Meta],
-         workers: int) -> Iterable[bytes]:
+         workers: int) -> Iterable[bytes | str]:
     """PDFs in job order; across a process pool when there are many (WeasyPrint is
     pure Python and single-threaded, so processes are what use a second core)."""
     if workers == 1:
         _init(*shared)
-        return [_make(*w) for w in work]
+        return [_try_make(*w) for w in work]
     with ProcessPoolExecutor(workers, initializer=_init, initargs=shared) as pool:
-        return list(pool.map(_make, *zip(*work, strict=True), chunksize=4))
+        return list(pool.map(_try_make, *zip(*work, strict=True), chunksize=4))
 
 
 _SHARED: dict[str, object] = {}
@@ -123,6 +128,15 @@ def _init(resources: dict[str, bytes], pdf_css: str, meta: _Meta) -> None:
                   base_url=urls.absolute(meta.base_url, url)) for url in LINKED_CSS]
     sheets.append(CSS(string=pdf_css, url_fetcher=fetcher))
     _SHARED.update(resources=resources, meta=meta, sheets=sheets)
+
+
+def _try_make(*work: object) -> bytes | str:
+    """The PDF, or what went wrong as text: one failing page (a WeasyPrint layout
+    error, say) is reported with its origin, and the others are still tried."""
+    try:
+        return _make(*work)  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - reported as a build problem, not swallowed
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _make(page_url: str, html: str, title: str, authors: tuple[str, ...]) -> bytes:
