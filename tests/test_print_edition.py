@@ -2,6 +2,7 @@
 edition for EPUBCheck (the official checker: no errors and no warnings)."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import sys
@@ -195,3 +196,19 @@ def test_a_page_weasyprint_cannot_lay_out_is_reported_with_its_origin(
         "content/101_fixtureb/02-jiceng-xianfeng.md: cannot make articles/jiceng-xianfeng/"
         "jiceng-xianfeng.pdf: TypeError: min-content width for TextBox not handled yet")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_pdf_is_the_same_bytes_every_build() -> None:
+    pytest.importorskip("weasyprint")
+    from duben.renderers.print.pdf import make_pdfs, pdf_jobs
+
+    config = load_config(FIXTURE)
+    edition, _ = load_edition(config)
+    job = pdf_jobs(edition, config)[1:2]
+    first, second = make_pdfs(edition, config, job), make_pdfs(edition, config, job)
+    assert first == second
+    from pypdf import PdfReader
+
+    [(data, _)] = first.values()
+    info = PdfReader(io.BytesIO(data)).metadata
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20240102"  # not the clock
