@@ -5,18 +5,17 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from duben.errors import DubenError, Problem, yaml_problem
-
-# libyaml's safe loader when PyYAML was built with it: same YAML, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TOP_KEY = re.compile(r"""^["']?([^\s"':#][^"':]*?)["']?\s*:(?:\s|$)""")
+from duben import paths
+from duben.errors import DubenError, Problem
+from duben.inputs import MAX_ARTICLE, line_count, read_text
+from duben.slugs import is_slug
+from duben.yamlsafe import key_lines, load_yaml
 
 KINDS = ("article", "commentary", "profile", "brief", "photo", "notice")
 SCRIPTS = ("zh-Hans", "zh-Hant")
@@ -132,38 +131,34 @@ def dump_article(article: Article) -> str:
 
 def parse_article(text: str, path: str) -> Article:
     """Parse a content file; raise DubenError listing every problem as path:line."""
-    lines = text.split("\n")
+    lines = text.removeprefix("\ufeff").split("\n")
     if not lines or lines[0].strip() != "---":
         raise DubenError(Problem(path, 1, "expected '---' to open the YAML front matter"))
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise DubenError(Problem(path, 1, "front matter is not closed by a '---' line")) from None
-    meta_text = "\n".join(lines[1:end])
-    try:
-        meta = yaml.load(meta_text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path, first_line=2)) from None
+    meta, node = load_yaml("\n".join(lines[1:end]), path, first_line=2)
     if not isinstance(meta, dict):
         raise DubenError(Problem(path, 2, "front matter must be a mapping of keys to values"))
-    # Where each top-level key stands, for messages (cheaper than composing the YAML twice).
-    key_lines: dict[str, int] = {}
-    for number, line in enumerate(lines[1:end], start=2):
-        m = _TOP_KEY.match(line)
-        if m:
-            key_lines.setdefault(m.group(1), number)
     body = "\n".join(lines[end + 1:]).strip()
-    return _article_from(meta, body, path, key_lines)
+    return _article_from(meta, body, path, {str(k): n for k, n in key_lines(node, 2).items()})
 
 
 def load_article(path: Path, root: Path | None = None) -> Article:
     """Read and parse one content file (I/O wrapper around parse_article)."""
-    shown = str(path.relative_to(root)) if root else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DubenError(Problem(shown, None, f"not UTF-8 text (byte {exc.start})")) from None
-    return parse_article(text, shown)
+    shown = paths.shown(path, root) if root else str(path)
+    text = read_text(path, shown, MAX_ARTICLE)
+    article = parse_article(text, shown)
+    # The seed is optional at build time (content/ is what editors own); when it is
+    # there, the lines an article claims must exist in it.
+    seed_lines = line_count(root / article.source.file) if root else None
+    if seed_lines is not None and article.source.lines[1] > seed_lines:
+        line = next((n for n, t in enumerate(text.split("\n"), 1) if t.startswith("source:")), 2)
+        raise DubenError(Problem(shown, line, f"source: lines {list(article.source.lines)} "
+                                 f"run past the end of {article.source.file} "
+                                 f"({seed_lines} lines)"))
+    return article
 
 
 class _Checker:
@@ -230,7 +225,7 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
     if script is not None and script not in SCRIPTS:
         c.fail("original_script", f"must be one of {', '.join(SCRIPTS)}, got {script!r}")
     slug = c.text("slug", required=True)
-    if slug is not None and not _is_slug(slug):
+    if slug is not None and not is_slug(slug):
         c.fail("slug", f"must be lowercase ASCII letters, digits and '-', got {slug!r}")
 
     series = None
@@ -248,13 +243,7 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         else:
             c.fail("series", "must be a mapping {name: text, number: positive integer}")
 
-    source = None
-    raw_source = meta.get("source")
-    try:
-        first, last = raw_source["lines"]
-        source = Source(str(raw_source["file"]), int(raw_source["order"]), (int(first), int(last)))
-    except (TypeError, KeyError, ValueError):
-        c.fail("source", "must be a mapping {file: text, order: integer, lines: [first, last]}")
+    source = _source(meta.get("source"), c)
 
     figures = tuple(
         Figure(str(f["label"]), str(f["caption"])) for f in c.records("figures", ("label", "caption"))
@@ -284,6 +273,26 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
     )
 
 
-def _is_slug(text: str) -> bool:
-    return bool(text) and all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in text) \
-        and text == text.lower() and not text.startswith("-") and not text.endswith("-")
+def _source(raw: object, c: _Checker) -> Source | None:
+    """`source`: file seeds/<page>.txt, order a positive integer, lines [first, last] with
+    1 <= first <= last (whether last is within the seed is checked against the seed)."""
+    shape = "must be a mapping {file: seeds/<name>.txt, order: integer, lines: [first, last]}"
+    if not isinstance(raw, dict) or set(raw) != {"file", "order", "lines"}:
+        c.fail("source", shape)
+        return None
+    file, order, lines = raw["file"], raw["order"], raw["lines"]
+    numbers = [order, *lines] if isinstance(lines, list) and len(lines) == 2 else None
+    if not isinstance(file, str) or numbers is None or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+        c.fail("source", shape + " (whole numbers, no decimals)")
+        return None
+    problem = paths.source_file_problem(file)
+    if problem:
+        c.fail("source", f"file {problem}")
+    elif order < 1:
+        c.fail("source", f"order must be 1 or more, got {order}")
+    elif not 1 <= lines[0] <= lines[1]:
+        c.fail("source", f"lines must be [first, last] with 1 <= first <= last, got {lines}")
+    else:
+        return Source(file, order, (lines[0], lines[1]))
+    return None

@@ -10,6 +10,7 @@ from pathlib import Path
 from duben.atomic import discard, staging_dir, swap_in
 from duben.errors import DubenError, Problem
 from duben.output import urls
+from duben.paths import join_inside, project_files
 
 
 def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,
@@ -17,8 +18,9 @@ def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,
     """Pages plus every file of theme/static under static/, plus .nojekyll; no overwrites."""
     out = dict(pages)
     problems = []
+    # A symlink leaving the project (theme/static/x -> /etc/shadow) is an error, not a file.
     extra = [(urls.static(p.relative_to(static_dir).as_posix()), p)
-             for p in sorted(static_dir.rglob("*")) if p.is_file()]
+             for p in project_files(static_dir, root)]
     for url, path in extra:
         origin = _shown(path, root)
         if url in out:
@@ -36,7 +38,7 @@ def write_site(files: dict[str, tuple[bytes, str]], out: Path) -> None:
     staged = staging_dir(out)
     try:
         for url in sorted(files):
-            path = staged / urls.output_path(url)
+            path = join_inside(staged, urls.output_path(url))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(files[url][0])
     except BaseException:
