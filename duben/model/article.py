@@ -14,6 +14,8 @@ import yaml
 from duben import paths
 from duben.errors import DubenError, Problem
 from duben.inputs import MAX_ARTICLE, line_count, read_text
+from duben.model.body import nesting_problems
+from duben.model.checker import Checker, parse_source
 from duben.slugs import is_slug
 from duben.yamlsafe import key_lines, load_yaml
 
@@ -142,7 +144,14 @@ def parse_article(text: str, path: str) -> Article:
     if not isinstance(meta, dict):
         raise DubenError(Problem(path, 2, "front matter must be a mapping of keys to values"))
     body = "\n".join(lines[end + 1:]).strip()
-    return _article_from(meta, body, path, {str(k): n for k, n in key_lines(node, 2).items()})
+    deep = nesting_problems(lines[end + 1:], end + 2, path)
+    try:
+        article = _article_from(meta, body, path, {str(k): n for k, n in key_lines(node, 2).items()})
+    except DubenError as exc:
+        raise DubenError(exc.problems + deep) from None
+    if deep:
+        raise DubenError(deep)
+    return article
 
 
 def load_article(path: Path, root: Path | None = None) -> Article:
@@ -161,59 +170,8 @@ def load_article(path: Path, root: Path | None = None) -> Article:
     return article
 
 
-class _Checker:
-    """Collects type problems while reading one front-matter mapping."""
-
-    def __init__(self, meta: dict[str, Any], path: str, key_lines: dict[str, int]):
-        self.meta, self.path, self.key_lines = meta, path, key_lines
-        self.problems: list[Problem] = []
-
-    def fail(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.path, self.key_lines.get(key, 2), f"{key}: {message}"))
-
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        value = self.meta.get(key)
-        if value is None:
-            if required:
-                self.fail(key, "is required")
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(key, f"must be text, got {value!r}")
-            return None
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.fail(key, f"must be true or false, got {value!r}")
-            return False
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.meta.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, f"must be a list of text, got {value!r}")
-            return ()
-        return tuple(value)
-
-    def records(self, key: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
-        value = self.meta.get(key) or []
-        ok = isinstance(value, list) and all(
-            isinstance(v, dict) and set(v) <= set(fields) and all(f in v for f in fields)
-            for v in value
-        )
-        if not ok:
-            self.fail(key, f"must be a list of mappings with keys {', '.join(fields)}")
-            return []
-        return value
-
-
 def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[str, int]) -> Article:
-    c = _Checker(meta, path, key_lines)
+    c = Checker(meta, path, key_lines)
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
             c.fail(str(key), "unknown key; allowed keys are " + ", ".join(FRONT_MATTER_KEYS))
@@ -243,7 +201,8 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         else:
             c.fail("series", "must be a mapping {name: text, number: positive integer}")
 
-    source = _source(meta.get("source"), c)
+    found = parse_source(meta.get("source"), c)
+    source = Source(*found) if found else None
 
     figures = tuple(
         Figure(str(f["label"]), str(f["caption"])) for f in c.records("figures", ("label", "caption"))
@@ -271,28 +230,3 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         slug=slug, kind=kind, original_script=script, series=series, source=source,
         figures=figures, corrections=corrections, body=body, path=path, **article_kwargs,
     )
-
-
-def _source(raw: object, c: _Checker) -> Source | None:
-    """`source`: file seeds/<page>.txt, order a positive integer, lines [first, last] with
-    1 <= first <= last (whether last is within the seed is checked against the seed)."""
-    shape = "must be a mapping {file: seeds/<name>.txt, order: integer, lines: [first, last]}"
-    if not isinstance(raw, dict) or set(raw) != {"file", "order", "lines"}:
-        c.fail("source", shape)
-        return None
-    file, order, lines = raw["file"], raw["order"], raw["lines"]
-    numbers = [order, *lines] if isinstance(lines, list) and len(lines) == 2 else None
-    if not isinstance(file, str) or numbers is None or not all(
-            isinstance(n, int) and not isinstance(n, bool) for n in numbers):
-        c.fail("source", shape + " (whole numbers, no decimals)")
-        return None
-    problem = paths.source_file_problem(file)
-    if problem:
-        c.fail("source", f"file {problem}")
-    elif order < 1:
-        c.fail("source", f"order must be 1 or more, got {order}")
-    elif not 1 <= lines[0] <= lines[1]:
-        c.fail("source", f"lines must be [first, last] with 1 <= first <= last, got {lines}")
-    else:
-        return Source(file, order, (lines[0], lines[1]))
-    return None
