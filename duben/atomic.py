@@ -91,6 +91,16 @@ def discard(staged: Path) -> None:
     _unlock(staged)
 
 
+def write_failed(exc: OSError, staged: Path, target: Path) -> UsageError:
+    """Discard `staged` and say what could not be written, named as it would be in `target`
+    (disk full, permissions); the caller raises it. The target was never touched."""
+    discard(staged)
+    name = Path(exc.filename) if exc.filename else staged
+    if name.is_relative_to(staged):
+        name = target / name.relative_to(staged)
+    return UsageError(f"cannot write {name}: {exc.strerror}; {target} was left as it was")
+
+
 def real_target(target: Path) -> Path:
     """The folder actually replaced: a symlinked target's destination, else the target."""
     return Path(os.path.realpath(target)) if target.is_symlink() else target.absolute()
@@ -133,6 +143,22 @@ def _holder(fd: int) -> str:
         if "FLOCK" in fields and len(fields) > 5 and fields[5].endswith(f":{inode}"):
             return fields[4]
     return "?"
+
+
+def recover_target(target: Path) -> list[Path]:
+    """Run first by every command that reads or replaces `target`: take its lock, repair
+    what a killed run left (see recover), release. Returns the swept paths."""
+    real = real_target(target)
+    if not real.parent.is_dir():
+        return []
+    try:
+        fd = lock(real)
+        try:
+            return recover(real)
+        finally:
+            _release(fd)
+    except OSError as exc:
+        raise UsageError(f"cannot repair {exc.filename or real.parent}: {exc.strerror}") from None
 
 
 def recover(real: Path) -> list[Path]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from duben.atomic import recover_target
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
@@ -21,6 +22,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     only under strict. On any failure `out` is left exactly as it was.
     """
     check_output(root, out)                             # never over seeds/, content/, theme/
+    recover_target(out)                                 # repair what a killed run left
     config = load_config(root)                          # duben.yaml, unknown keys rejected
     edition, warnings = load_edition(config)            # every content error, with path:line
     pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here

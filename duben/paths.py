@@ -19,7 +19,7 @@ import posixpath
 import re
 from pathlib import Path, PurePosixPath
 
-from duben.errors import DubenError, Problem, UsageError
+from duben.errors import Problem, UsageError
 from duben.slugs import is_slug
 
 # A page id is a seed's file name without .txt: letters, digits, '_', '.', '-',
@@ -83,9 +83,10 @@ def inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def project_files(folder: Path, root: Path, pattern: str = "**/*") -> list[Path]:
-    """Regular files under `folder` matching `pattern`, sorted; a symlink (file or
-    folder) whose target leaves both the project and `folder` is an error naming it.
+def project_files(folder: Path, root: Path,
+                  pattern: str = "**/*") -> tuple[list[Path], list[Problem]]:
+    """(regular files under `folder` matching `pattern`, sorted; problems): a symlink
+    (file or folder) whose target leaves both the project and `folder` is a problem.
     (A theme may live outside the project; its files may not point further out.)"""
     problems, files = [], []
     for path in sorted(folder.glob(pattern)):
@@ -95,9 +96,7 @@ def project_files(folder: Path, root: Path, pattern: str = "**/*") -> list[Path]
                                     f"{path.resolve()} leaves the project; refused"))
         elif path.is_file() and allowed:
             files.append(path)
-    if problems:
-        raise DubenError(problems)
-    return files
+    return files, problems
 
 
 def check_output(root: Path, out: Path) -> None:

@@ -43,8 +43,11 @@ def read_tree(content: Path, root: Path) -> dict[str, bytes]:
     A symlink that leaves the project is an error (paths.py states the rule)."""
     if not content.is_dir():
         return {}
+    files, problems = paths.project_files(content, root)
+    if problems:
+        raise DubenError(problems)
     tree = {}
-    for p in paths.project_files(content, root):
+    for p in files:
         name = p.relative_to(content).as_posix()
         if name not in _OWN_FILES:
             tree[name] = read_bytes(p, paths.shown(p, root), MAX_ARTICLE)

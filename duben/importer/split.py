@@ -52,6 +52,7 @@ class _Page:
 def run_split(root: Path, *, force: bool = False) -> SplitReport:
     """Split every seed into content/; raise DubenError (and write nothing) on any problem."""
     content = root / CONTENT
+    atomic.recover_target(content)  # a killed run may have left content/ moved aside
     # 1. Read, decode and split every seed, and read the tag vocabulary and the last
     #    run's manifest, collecting every problem before anything is written.
     problems: list[Problem] = []
@@ -72,10 +73,12 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
     staged = atomic.staging_dir(content)
     try:
         _write_staged(staged, content, plan, dropped)
-        atomic.swap_in(staged, content)
+    except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+        raise atomic.write_failed(exc, staged, content) from None
     except BaseException:
         atomic.discard(staged)
         raise
+    atomic.swap_in(staged, content)
     return plan.report(dropped)
 
 
