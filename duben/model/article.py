@@ -133,7 +133,7 @@ def dump_article(article: Article) -> str:
 
 def parse_article(text: str, path: str) -> Article:
     """Parse a content file; raise DubenError listing every problem as path:line."""
-    lines = text.removeprefix("\ufeff").split("\n")
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")  # BOM, CRLF: as LF
     if not lines or lines[0].strip() != "---":
         raise DubenError(Problem(path, 1, "expected '---' to open the YAML front matter"))
     try:
