@@ -75,17 +75,27 @@ def test_split_killed_between_its_renames_loses_no_edit(tmp_path: Path) -> None:
     assert leftovers(root) == []
 
 
-def test_the_swap_exchanges_in_one_step(tmp_path: Path) -> None:
+def test_the_swap_never_leaves_the_target_missing(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between any two steps of the swap the target is a complete folder: a rename
+    that moves it aside first (and a kill right then) would leave none."""
     target = tmp_path / "site"
     target.mkdir()
     (target / "a").write_text("old", encoding="utf-8")
-    inode = target.stat().st_ino
+    states = []
+    rename = Path.rename
+
+    def watched(self: Path, new: Path) -> Path:
+        result = rename(self, new)
+        states.append(sorted(p.name for p in target.iterdir()) if target.exists() else None)
+        return result
+
+    monkeypatch.setattr(Path, "rename", watched)
     staged = atomic.staging_dir(target)
     (staged / "a").write_text("new", encoding="utf-8")
-    new_inode = staged.stat().st_ino
     atomic.swap_in(staged, target)
+    assert None not in states
     assert (target / "a").read_text(encoding="utf-8") == "new"
-    assert target.stat().st_ino == new_inode != inode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 

@@ -113,3 +113,43 @@ def test_any_bytes_as_an_article_file_give_located_errors(data: bytes) -> None:
             load_article(path, Path(tmp))
         except DubenError as exc:
             _located(exc, "a.md", data.count(b"\n") + data.count(b"\r") + 3)
+
+
+def _fixture_meta() -> dict:
+    text = (REPO / "tests" / "fixtures" / "edition" / "content" / "100_fixturea"
+            / "01-dangjian-ju-heli.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+PERTURB = st.one_of(
+    st.tuples(st.sampled_from(FRONT_MATTER_KEYS), VALUES),
+    st.tuples(st.sampled_from(["source.file", "source.order", "source.lines"]), VALUES),
+    st.tuples(st.just("source.lines"), st.lists(st.one_of(st.integers(-5, 10**4),
+                                                          st.floats(0, 100)), max_size=3)),
+    st.tuples(st.just("source.order"), st.one_of(st.integers(-5, 99), st.floats(-5, 99))),
+)
+
+
+@given(change=PERTURB)
+def test_one_changed_field_is_kept_exactly_or_reported(change: tuple[str, object]) -> None:
+    """A valid article with one field replaced: an accepted article holds exactly what the
+    file says (2.9 never becomes 2) and survives a round trip; else a located error."""
+    from duben.model.article import dump_article
+
+    meta = _fixture_meta()
+    key, value = change
+    if key.startswith("source."):
+        meta["source"][key.split(".")[1]] = value
+    else:
+        meta[key] = value
+    text = f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n\n正文。\n"
+    try:
+        article = parse_article(text, "a.md")
+    except DubenError as exc:
+        _located(exc, "a.md", text.count("\n") + 1)
+        return
+    source = meta["source"]
+    assert (article.source.order, list(article.source.lines)) == (source["order"],
+                                                                  source["lines"])
+    assert 1 <= article.source.lines[0] <= article.source.lines[1]
+    assert parse_article(dump_article(article), "a.md") == article
