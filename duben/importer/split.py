@@ -72,13 +72,14 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
     plan = plan_content(outputs, old, manifest, {p.seed for p in pages}, force)
     staged = atomic.staging_dir(content)
     try:
-        _write_staged(staged, content, plan, dropped)
-    except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
-        raise atomic.write_failed(exc, staged, content) from None
+        try:
+            _write_staged(staged, content, plan, dropped)
+        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+            raise atomic.write_failed(exc, staged, content) from None
+        atomic.swap_in(staged, content)
     except BaseException:
         atomic.discard(staged)
         raise
-    atomic.swap_in(staged, content)
     return plan.report(dropped)
 
 

@@ -36,16 +36,17 @@ def write_site(files: dict[str, tuple[bytes, str]], out: Path) -> None:
     """Write every file into a sibling temp folder, then swap it in as `out`."""
     staged = staging_dir(out)
     try:
-        for url in sorted(files):
-            path = join_inside(staged, urls.output_path(url))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[url][0])
-    except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
-        raise write_failed(exc, staged, out) from None
+        try:
+            for url in sorted(files):
+                path = join_inside(staged, urls.output_path(url))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(files[url][0])
+        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+            raise write_failed(exc, staged, out) from None
+        swap_in(staged, out)
     except BaseException:
         discard(staged)
         raise
-    swap_in(staged, out)
 
 
 def _shown(path: Path, root: Path) -> str:
