@@ -56,7 +56,7 @@ def _environment(exc: UsageError | OSError, root: Path) -> str:
         return str(exc) if isinstance(exc, UsageError) else f"{exc.strerror or exc}"
     from duben.paths import shown
 
-    return f"cannot write or read {shown(Path(exc.filename), root)}: {exc.strerror}"
+    return f"cannot use {shown(Path(exc.filename), root)}: {exc.strerror}"
 
 
 def _summary(command: str, errors: int, warnings: int) -> str:

@@ -26,6 +26,7 @@ from duben.slugs import is_slug
 # starting with a letter or digit (so never '.', '..' or a hidden name).
 _PAGE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 SOURCE_FOLDERS = ("seeds", "content", "theme", "data")
+SITE_MARK = ".nojekyll"  # every site duben writes has it (output/write.py)
 
 
 def slug_problem(value: object, path: str, line: int | None, what: str) -> Problem | None:
@@ -111,6 +112,13 @@ def check_output(root: Path, out: Path) -> None:
             raise UsageError(f"refusing to write the site to {out}: it would replace "
                              f"{what} (choose a folder outside seeds/, content/, theme/, "
                              "data/ and not above the project, e.g. site/)")
+    # The old folder is replaced whole: only a site duben built (it always writes
+    # .nojekyll) or an empty folder may be, never someone's Documents.
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"refusing to write the site to {out}: it is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / SITE_MARK).exists():
+        raise UsageError(f"refusing to replace {out}: it is not empty and is not a site "
+                         f"duben built (no {SITE_MARK}); empty it or choose another folder")
 
 
 def shown(path: Path, root: Path) -> str:

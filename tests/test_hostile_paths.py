@@ -33,6 +33,18 @@ def test_an_output_folder_over_a_source_folder_is_refused(edition: Path, out: st
     assert tree(edition) == before
 
 
+def test_a_folder_duben_did_not_build_is_not_replaced(edition: Path, tmp_path: Path) -> None:
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.odt").write_text("三年的心血", encoding="utf-8")
+    code, _, err = cli("--root", str(edition), "build", "--out", str(documents))
+    assert code == 2 and "it is not empty and is not a site duben built" in err
+    assert (documents / "thesis.odt").read_text(encoding="utf-8") == "三年的心血"
+    code, _, err = cli("--root", str(edition), "build", "--out", str(documents / "thesis.odt"))
+    assert code == 2 and "it is a file, not a folder" in err
+    assert (documents / "thesis.odt").read_text(encoding="utf-8") == "三年的心血"
+
+
 def test_an_output_folder_beside_the_sources_is_fine(edition: Path) -> None:
     assert cli("--root", str(edition), "build", "--out", str(edition / "public"))[0] == 0
     assert (edition / "public" / "index.html").is_file()
@@ -145,6 +157,20 @@ def test_a_symlink_in_content_leaving_the_project_is_refused(edition: Path,
     assert f"{ARTICLE}: error: symbolic link to" in err
 
 
+def test_a_template_or_seed_symlink_leaving_the_project_is_refused(edition: Path,
+                                                                   tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    (edition / "theme" / "templates" / "secret.html").symlink_to(secret)
+    code, _, err = cli("--root", str(edition), "build")
+    assert code == 1 and "theme/templates/secret.html: error: symbolic link to" in err
+    root = make_project(tmp_path)
+    (root / "seeds" / "999_secret.txt").symlink_to(secret)
+    code, _, err = cli("--root", str(root), "split")
+    assert code == 1 and "seeds/999_secret.txt: error: symbolic link to" in err
+    assert not (root / "content").exists()
+
+
 def test_a_symlink_inside_the_project_is_followed(edition: Path) -> None:
     shared = edition / "shared"
     shared.mkdir()
@@ -158,6 +184,7 @@ def test_a_symlink_inside_the_project_is_followed(edition: Path) -> None:
 def test_a_symlinked_output_folder_is_written_through(edition: Path, tmp_path: Path) -> None:
     www = tmp_path / "srv" / "www"
     www.mkdir(parents=True)
+    (www / ".nojekyll").write_text("", encoding="utf-8")  # a site duben built before
     (www / "old.html").write_text("old", encoding="utf-8")
     (edition / "site").symlink_to(www)
     for _ in range(2):  # the second run replaces a folder it wrote itself

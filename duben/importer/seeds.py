@@ -20,6 +20,7 @@ from typing import NoReturn
 
 from duben.errors import DubenError, Problem
 from duben.importer.repair import _gb2312_level, _is_han
+from duben.paths import project_files
 
 _BOM = codecs.BOM_UTF8
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
@@ -62,8 +63,12 @@ def decode_seed(data: bytes, path: str) -> str:
 
 
 def list_seeds(root: Path) -> list[Path]:
-    """Every seed page, `seeds/*.txt` under `root`, sorted by name."""
-    return sorted(p for p in (root / "seeds").glob("*.txt") if p.is_file())
+    """Every seed page, `seeds/*.txt` under `root`, sorted by name; a symlink that leaves
+    the project is an error (paths.py states the rule)."""
+    seeds, problems = project_files(root / "seeds", root, "*.txt")
+    if problems:
+        raise DubenError(problems)
+    return seeds
 
 
 def _decode(data: bytes, path: str) -> str:

@@ -88,8 +88,8 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
 
 def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[Dropped, ...]]:
     """Every seed split, in name order; what goes wrong is added to `problems`."""
-    seeds = list_seeds(root)
-    if not seeds:
+    seeds = _attempt(problems, list_seeds, root) or []
+    if not seeds and not problems:
         problems.append(Problem("seeds", None, "no seed pages (*.txt) to split"))
     pages: list[_Page] = []
     dropped: list[Dropped] = []

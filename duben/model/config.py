@@ -20,7 +20,7 @@ from duben.errors import DubenError, Problem
 from duben.inputs import read_text
 from duben.model.columns import load_columns
 from duben.model.tagging import parse_vocabulary
-from duben.paths import slug_problem
+from duben.paths import project_files, slug_problem
 from duben.slugs import unique_slugs
 from duben.yamlsafe import key_lines, load_yaml
 
@@ -153,6 +153,8 @@ def parse_config(text: str, root: Path) -> Config:
         tag_groups=tag_groups,
         pages=tuple(pages),
     )
+    # Templates are read by Jinja, which follows links: the same rule as theme/static.
+    problems += project_files(config.theme_dir / "templates", root)[1]
     if problems:
         raise DubenError(problems)
     return config
