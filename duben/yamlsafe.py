@@ -21,6 +21,11 @@ from duben.errors import DubenError, Problem, yaml_problem
 # libyaml's parser when PyYAML was built with it: same YAML, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 100_000  # nodes after alias expansion; our largest real file has ~2,000
+MAX_DEPTH = 100  # nested lists/mappings; ours nest 3 deep. libyaml's composer recurses in
+# C: `[[[[…` 100,000 deep crashes the interpreter (segmentation fault), so the depth is
+# measured first from the parser's events, which libyaml makes without recursion.
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node | None]:
@@ -29,6 +34,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node
     `first_line` is the file line on which the YAML text starts (2 for front matter
     after its opening '---'); the node's marks stay relative to the text.
     """
+    _check_depth(text, path, first_line)
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
@@ -42,6 +48,26 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node
         raise DubenError(yaml_problem(exc, path, first_line)) from None
     finally:
         loader.dispose()
+
+
+def _check_depth(text: str, path: str, first_line: int) -> None:
+    # Every level needs one of these characters ('[', '{', '- ', 'key:', '? '): with fewer
+    # of them than MAX_DEPTH in the whole text there is nothing to measure.
+    if sum(text.count(c) for c in "[{-:?") <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + first_line
+                    raise DubenError(Problem(path, line, f"YAML nested more than {MAX_DEPTH} "
+                                             "levels deep; refused"))
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise DubenError(yaml_problem(exc, path, first_line)) from None
 
 
 def key_lines(node: yaml.Node | None, first_line: int = 1) -> dict[Any, int]:

@@ -258,3 +258,21 @@ def test_an_oversized_seed_is_refused_unread(tmp_path: Path) -> None:
         run_split(root)
     assert "seeds/999_big.txt: file is 9.0 MiB, over the limit of 8.0 MiB" in str(caught.value)
     assert tree(root) == before
+
+
+@pytest.mark.parametrize("deep", ["a: " + "[" * 100_000, "a: " + "{a: " * 100_000,
+                                  "".join(" " * i + "a:\n" for i in range(200))])
+def test_deeply_nested_yaml_is_refused_not_a_crash(deep: str) -> None:
+    # `[[[[…` 100,000 deep used to crash the interpreter (libyaml's composer recurses in C).
+    found = problems_of(f"---\n{deep}\n---\n")
+    assert found[0].endswith("YAML nested more than 100 levels deep; refused")
+
+
+@pytest.mark.parametrize("body", ["> " * 5000 + "x", "- " * 5000 + "x", "[" * 50_000 + "x",
+                                  "*" * 50_000 + "x"])
+def test_pathological_markdown_is_an_error_or_fine_never_a_crash(body: str) -> None:
+    text = fixture_text() + body + "\n"
+    try:
+        parse_article(text, "a.md")
+    except DubenError as exc:
+        assert "nested more than 20 levels" in str(exc)

@@ -217,3 +217,12 @@ def test_build_site_refuses_the_output_check_without_the_cli(edition: Path) -> N
 
     with pytest.raises(UsageError):
         build_site(edition, edition / "content", strict=False)
+
+
+@pytest.mark.parametrize("data", ["[" * 100_000, '{"files": 1}', "\ufeff{}", '{"files": []}'])
+def test_a_broken_manifest_is_a_located_error(tmp_path: Path, data: str) -> None:
+    root = make_project(tmp_path)
+    run_split(root)
+    (root / "content" / ".split-manifest.json").write_text(data, encoding="utf-8")
+    code, _, err = cli("--root", str(root), "split")
+    assert code == 1 and err.startswith("content/.split-manifest.json")

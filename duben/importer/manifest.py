@@ -70,7 +70,7 @@ def load_manifest(content: Path) -> dict[str, Entry]:
         }
     except json.JSONDecodeError as exc:
         raise DubenError(Problem(shown, exc.lineno, f"invalid JSON: {exc.msg}")) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise DubenError(Problem(
             shown, None, f"not a split manifest ({exc!r}); delete it to treat every file "
             "in content/ as hand-edited",

@@ -2,8 +2,8 @@
 
 markdown-it stops parsing blocks nested deeper than its `maxNesting` and drops
 the text below that depth without a word (`> > > …` 25 deep lost its last
-lines). The renderer uses MAX_NESTING; here the body is parsed once with a far
-higher limit, and any block deeper than MAX_NESTING is an error at its line, so
+lines). The renderer uses MAX_NESTING; here the body is parsed once with a
+slightly higher limit, and any block deeper than MAX_NESTING is an error at its line, so
 a word is never lost silently. Real articles nest two or three levels.
 """
 from __future__ import annotations
@@ -15,7 +15,9 @@ from markdown_it import MarkdownIt
 from duben.errors import Problem
 
 MAX_NESTING = 20  # markdown-it's own default for the commonmark preset
-_PROBE_NESTING = 1000  # only for finding the depth; deeper still is cut, but reported
+# Just deep enough to see a token past MAX_NESTING; a far higher limit lets markdown-it
+# recurse until Python's recursion limit on `> > > …` thousands deep.
+_PROBE_NESTING = MAX_NESTING + 2
 
 
 @cache
