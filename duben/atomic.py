@@ -106,7 +106,7 @@ def real_target(target: Path) -> Path:
     return Path(os.path.realpath(target)) if target.is_symlink() else target.absolute()
 
 
-def lock(real: Path, wait: float = LOCK_WAIT) -> int:
+def lock(real: Path, wait: float | None = None) -> int:
     """Hold the lock of the folder that holds `real` (flock on the folder itself, so
     no lock file is left behind); returns an fd for _unlock. Re-entrant per process."""
     key = str(real.parent)
@@ -114,6 +114,7 @@ def lock(real: Path, wait: float = LOCK_WAIT) -> int:
         _locks[key][1] += 1
         return _locks[key][0]
     fd = os.open(real.parent, os.O_RDONLY | os.O_DIRECTORY)
+    wait = LOCK_WAIT if wait is None else wait
     deadline = time.monotonic() + wait
     while True:
         try:

@@ -132,7 +132,6 @@ def test_a_second_run_says_who_holds_the_lock(edition: Path,
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         monkeypatch.setattr(atomic, "LOCK_WAIT", 0.3)
-        monkeypatch.setattr(atomic.lock, "__defaults__", (0.3,))
         before = tree(edition / "site")
         code, _, err = cli("--root", str(edition), "build")
         assert code == 2
