@@ -51,12 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _environment(exc: UsageError | OSError, root: Path) -> str:
-    """An OSError as `cannot …: <path relative to the project>: <reason>`."""
-    if isinstance(exc, UsageError) or not exc.filename:
-        return str(exc) if isinstance(exc, UsageError) else f"{exc.strerror or exc}"
-    from duben.paths import shown
-
-    return f"cannot use {shown(Path(exc.filename), root)}: {exc.strerror}"
+    """The message, with paths inside the project shown relative to it."""
+    if isinstance(exc, OSError) and exc.filename:
+        message = f"cannot use {exc.filename}: {exc.strerror}"
+    else:
+        message = str(exc) if isinstance(exc, UsageError) else f"{exc.strerror or exc}"
+    project = str(root.absolute())
+    return message.replace(f"{project}/", "").replace(project, ".")
 
 
 def _summary(command: str, errors: int, warnings: int) -> str:
