@@ -142,6 +142,38 @@ def test_a_second_run_says_who_holds_the_lock(edition: Path,
         holder.wait()
 
 
+SLOW_RENAMES = """
+    import sys, time
+    from pathlib import Path
+    from duben import atomic, cli
+    atomic._exchange = lambda a, b: False  # the two-rename swap, with a gap between
+    rename = Path.rename
+    def slow(self, target):
+        result = rename(self, target)
+        print("renamed", flush=True)
+        time.sleep(1.5)
+        return result
+    Path.rename = slow
+    sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_two_builds_forced_to_interleave_both_succeed(edition: Path) -> None:
+    """The second build runs while the first sits between its two renames: it must wait
+    for the first (the lock), not publish into the gap."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SLOW_RENAMES), "--root",
+                              str(edition), "build"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    assert first.stdout is not None and first.stdout.readline() == "renamed\n"
+    second = _run("import sys; from duben import cli; sys.exit(cli.main(sys.argv[1:]))",
+                  "--root", str(edition), "build")
+    first_err = first.stderr.read() if first.stderr else ""
+    assert (first.wait(timeout=120), first_err) == (0, "")
+    assert (second.returncode, second.stderr) == (0, "")
+    assert (edition / "site" / "index.html").is_file() and leftovers(edition) == []
+
+
 def test_two_builds_at_once_both_succeed_and_leave_no_temp_folder(edition: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     runs = [subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(edition),
