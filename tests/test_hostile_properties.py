@@ -153,3 +153,24 @@ def test_one_changed_field_is_kept_exactly_or_reported(change: tuple[str, object
                                                                   source["lines"])
     assert 1 <= article.source.lines[0] <= article.source.lines[1]
     assert parse_article(dump_article(article), "a.md") == article
+
+
+CONFIG_KEYS = st.sampled_from(["title", "description", "base_url", "updated", "content",
+                               "theme", "series", "column_vocabulary", "tag_vocabulary",
+                               "pages", "other"])
+
+
+@given(changes=st.dictionaries(CONFIG_KEYS, VALUES, max_size=4))
+def test_any_config_gives_a_config_or_located_errors(changes: dict) -> None:
+    from duben.model.config import parse_config
+
+    data = yaml.safe_load((REPO / "duben.yaml").read_text(encoding="utf-8"))
+    data.update(changes)
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        config = parse_config(text, REPO)
+    except DubenError as exc:
+        _located(exc, "duben.yaml", text.count("\n") + 1)
+    else:
+        assert config.base_url.startswith(("http://", "https://"))
+        assert "\n" not in config.base_url

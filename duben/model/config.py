@@ -113,6 +113,11 @@ def parse_config(text: str, root: Path) -> Config:
             problems.extend([bad] if bad else [])
         return tuple(Term(t["name"], t["slug"], t.get("description", "")) for t in raw)
 
+    for key in ("content", "theme", "column_vocabulary", "tag_vocabulary"):
+        value = data.get(key)
+        if value is not None and not _usable_path(value):
+            fail(key, f"must be a folder or file path (text), got {value!r}")
+            del data[key]
     pages: list[tuple[str, PageInfo]] = []
     raw_pages = data.get("pages") or {}
     if not isinstance(raw_pages, dict) or not all(
@@ -158,6 +163,12 @@ def parse_config(text: str, root: Path) -> Config:
     if problems:
         raise DubenError(problems)
     return config
+
+
+def _usable_path(value: object) -> bool:
+    """Text the file system accepts as a path: no NUL, no name over 255 bytes."""
+    return (isinstance(value, str) and bool(value.strip()) and "\x00" not in value
+            and all(len(part.encode()) < 256 for part in value.split("/")))
 
 
 def _absolute_url(url: str) -> bool:
