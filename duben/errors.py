@@ -55,4 +55,5 @@ def yaml_problem(exc: yaml.YAMLError, path: str, first_line: int = 1) -> Problem
     mark = getattr(exc, "problem_mark", None)
     reason = getattr(exc, "problem", None) or str(exc)
     line = mark.line + first_line if mark is not None else first_line
-    return Problem(path, line, f"invalid YAML: {reason}")
+    column = mark.column + 1 if mark is not None else None
+    return Problem(path, line, f"invalid YAML: {reason}", column)

@@ -43,7 +43,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(edition: Path, tmp_path:
     build_site(edition, out, strict=True)
     before = tree(out)
     edit(edition, SERIES_3, "kind: article", "kind: [article")
-    assert f"{SERIES_3}:14: invalid YAML" in failure(edition, out)
+    assert f"{SERIES_3}:14:13: invalid YAML" in failure(edition, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edition", "site"]  # no temp folders
 
