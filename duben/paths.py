@@ -7,9 +7,10 @@ A name like `../../pwned` would write outside the project, so each kind has a
 grammar checked in one place, and every joined path is checked to stay inside
 its folder.
 
-Symlink rule: a link inside content/ or theme/static/ is followed only when its
-target stays inside the project (an editor may link a shared file); a link that
-leaves the project (`/etc/shadow`) is an error, never published. An output folder
+Symlink rule: a link inside content/, seeds/, theme/static/ or theme/templates/ is
+followed only when its target stays inside the project or that folder (an editor
+may link a shared file; a theme may live outside the project); a link that leaves
+them (`/etc/shadow`) is an error, never published. An output folder
 that is itself a symlink (site -> /srv/www, a common deploy setup) is written
 through: the new site is staged beside the link's target.
 """
