@@ -212,3 +212,20 @@ def test_a_pdf_is_the_same_bytes_every_build() -> None:
     [(data, _)] = first.values()
     info = PdfReader(io.BytesIO(data)).metadata
     assert info["/CreationDate"] == info["/ModDate"] == "D:20240102"  # not the clock
+
+
+def test_theme_files_follow_the_symlink_rule(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from duben.renderers.print import read_theme_file
+
+    theme = tmp_path / "theme"
+    (theme / "print").mkdir(parents=True)
+    (theme / "print" / "epub.css").symlink_to("/etc/hostname")
+    config = replace(load_config(FIXTURE), root=tmp_path / "project", theme_dir=theme)
+    with pytest.raises(DubenError) as info:
+        read_theme_file(config, "print/epub.css")
+    assert str(info.value) == (f"{theme}/print/epub.css: symbolic link to "
+                               f"{Path('/etc/hostname').resolve()} leaves the project; refused")
+    with pytest.raises(DubenError, match="pdf.css: cannot read: No such file"):
+        read_theme_file(config, "print/pdf.css")

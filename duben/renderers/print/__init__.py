@@ -9,26 +9,23 @@ print pages); the EPUB from the same article partial, as XHTML.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from duben.errors import DubenError, Problem
 from duben.model.config import Config
+from duben.paths import inside, shown
 
 DEFAULT_SCRIPT = "zh-Hans"  # the edition's script unless a variant is asked for
 
 
 def read_theme_file(config: Config, name: str) -> bytes:
-    """A file of the theme; a missing one is an error naming it."""
+    """A file of the theme (e.g. print/pdf.css); a missing one, or a symbolic link
+    leaving both the project and the theme, is an error naming it (paths.py's rule)."""
     path = config.theme_dir / name
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DubenError(Problem(_shown(path, config.root), None,
-                                 f"cannot read: {exc.strerror}")) from None
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    problem = None
+    if not (inside(path, config.root) or inside(path, config.theme_dir)):
+        problem = f"symbolic link to {path.resolve()} leaves the project; refused"
+    else:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            problem = f"cannot read: {exc.strerror}"
+    raise DubenError(Problem(shown(path, config.root), None, problem))

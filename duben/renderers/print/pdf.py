@@ -23,6 +23,7 @@ from duben.errors import DubenError, Problem
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
+from duben.paths import project_files
 from duben.renderers.html.views import full_title
 from duben.renderers.print import DEFAULT_SCRIPT, read_theme_file
 from duben.renderers.print.view import edition_date
@@ -70,7 +71,7 @@ def make_pdfs(edition: Edition, config: Config, jobs: list[PdfJob],
         raise DubenError(Problem("--pdf", None, f"PDFs need WeasyPrint and Debian's "
                                  f"libpango-1.0-0 and libpangoft2-1.0-0: {exc}")) from None
     pages = render_edition(edition, config)
-    resources = _resources(config.theme_dir / "static")
+    resources = _resources(config.theme_dir / "static", config.root)
     pdf_css = read_theme_file(config, "print/pdf.css").decode("utf-8")
     meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
                  script)
@@ -174,6 +175,9 @@ def _fetcher(resources: dict[str, bytes], base_url: str) -> object:
     return SiteFetcher(fail_on_errors=True)
 
 
-def _resources(static_dir: Path) -> dict[str, bytes]:
-    return {urls.static(p.relative_to(static_dir).as_posix()): p.read_bytes()
-            for p in sorted(static_dir.rglob("*.css"))}
+def _resources(static_dir: Path, root: Path) -> dict[str, bytes]:
+    """The site's stylesheets by URL, read under the symlink rule (see paths.py)."""
+    files, problems = project_files(static_dir, root, "**/*.css")
+    if problems:
+        raise DubenError(problems)
+    return {urls.static(p.relative_to(static_dir).as_posix()): p.read_bytes() for p in files}
