@@ -1,0 +1,153 @@
+"""Script variants: the same edition in traditional script, as a pure transform.
+
+`to_variant(edition, "zh-Hant")` returns a new Edition whose display text (titles,
+kickers, bodies, captions, names, group names, corrected text and notes) is converted
+with one cached OpenCC converter; ids, slugs, paths and URLs stay as they are, so every
+page of one script has its twin at the same URL under the variant's prefix.
+
+OpenCC converts characters with its `s2tw` config (Taiwan standard characters), never
+a phrase config such as `s2twp`, which would rewrite the author's words (信息→資訊).
+Where OpenCC still picks the wrong character of a one-to-many pair, the fix is data:
+`data/script.yaml` (see `parse_exceptions`), applied in both directions.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import opencc
+import yaml
+
+from duben.errors import DubenError, Problem, yaml_problem
+
+DEFAULT = "zh-Hans"
+VARIANTS = ("zh-Hans", "zh-Hant")  # every edition is built in both, default first
+OPENCC_CONFIGS = {"zh-Hant": "s2tw", "zh-Hans": "tw2s"}  # to that script, characters only
+EXCEPTIONS_FILE = "data/script.yaml"
+# Fields that hold ids, paths or the seed text as received: never converted. `was` is
+# the seed's own (possibly damaged) text, quoted by the 校勘记 exactly as printed.
+KEEP = frozenset({"slug", "kind", "original_script", "path", "file", "id", "was", "date",
+                  "root", "content_dir", "theme_dir", "base_url", "updated"})
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """Words OpenCC must not convert, or must convert a given way: (simplified, traditional)."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+
+def parse_exceptions(text: str, path: str = EXCEPTIONS_FILE) -> Exceptions:
+    """Read the exceptions file: a mapping `simplified: traditional` (the same word twice
+    means "never convert"). Raise DubenError with path:line for anything else."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DubenError(yaml_problem(exc, path)) from None
+    if data is None:
+        return Exceptions()
+    if not isinstance(data, dict):
+        raise DubenError(Problem(path, 1, "must map simplified words to traditional words"))
+    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+    problems, pairs = [], []
+    for hans, hant in data.items():
+        if not (isinstance(hans, str) and isinstance(hant, str) and hans and hant):
+            problems.append(Problem(path, lines.get(str(hans), 1),
+                                    f"{hans!r}: both words must be non-empty text"))
+        else:
+            pairs.append((hans, hant))
+    if problems:
+        raise DubenError(problems)
+    return Exceptions(tuple(pairs))
+
+
+def load_exceptions(root: Path) -> Exceptions:
+    """The project's exceptions file, or none when the project has no such file."""
+    path = root / EXCEPTIONS_FILE
+    if not path.is_file():
+        return Exceptions()
+    return parse_exceptions(path.read_text(encoding="utf-8"), EXCEPTIONS_FILE)
+
+
+@cache
+def _opencc(script: str) -> opencc.OpenCC:
+    """One converter per target script for the whole process (loading one takes ~10 ms)."""
+    return opencc.OpenCC(OPENCC_CONFIGS[script])
+
+
+def converter(script: str, exceptions: Exceptions = Exceptions()) -> Callable[[str], str]:
+    """A function converting text into `script`, exceptions protected, results cached.
+
+    Each exception word is swapped for a private-use character before OpenCC runs and
+    restored as the target word after, so OpenCC never sees (or splits) it.
+    """
+    to_hant = script != DEFAULT
+    table = {(s if to_hant else t): (t if to_hant else s) for s, t in exceptions.pairs}
+    words = sorted(table, key=len, reverse=True)
+    if len(words) > 6400:
+        raise ValueError("too many script exceptions for the private-use area")
+    marks = {w: chr(0xE000 + i) for i, w in enumerate(words)}
+    restore = {marks[w]: table[w] for w in words}
+    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    cc = _opencc(script)
+
+    @lru_cache(maxsize=65536)
+    def convert(text: str) -> str:
+        if not text or text.isascii():
+            return text
+        if pattern is None:
+            return cc.convert(text)
+        protected = pattern.sub(lambda m: marks[m.group()], text)
+        return "".join(restore.get(ch, ch) for ch in cc.convert(protected))
+
+    return convert
+
+
+def to_variant(value: Any, script: str, exceptions: Exceptions = Exceptions()) -> Any:
+    """The edition (or config, or any frozen value of the model) in `script`.
+
+    Walks frozen dataclasses, tuples and mappings and converts every string except
+    the KEEP fields. An object shared by several indexes (an Article is listed by its
+    page, its series, its tags...) is converted once and stays shared.
+    """
+    if script == DEFAULT:
+        return value
+    return _Walker(converter(script, exceptions)).walk(value)
+
+
+class _Walker:
+    def __init__(self, convert: Callable[[str], str]) -> None:
+        self.convert = convert
+        self.memo: dict[int, Any] = {}
+
+    def walk(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.convert(value)
+        if value is None or isinstance(value, (bool, int, float, Path)):
+            return value
+        key = id(value)
+        if key in self.memo:
+            return self.memo[key]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: self.walk(getattr(value, f.name))
+                       for f in dataclasses.fields(value)
+                       if f.init and f.name not in KEEP}
+            out = dataclasses.replace(value, **changes)
+        elif isinstance(value, tuple):
+            out = tuple(self.walk(v) for v in value)
+        elif isinstance(value, Mapping):
+            # Keys are slugs or ids (never display text): kept as they are.
+            converted = {k: self.walk(v) for k, v in value.items()}
+            out = MappingProxyType(converted) if isinstance(value, MappingProxyType) \
+                else converted
+        else:
+            raise TypeError(f"to_variant cannot convert a {type(value).__name__}")
+        self.memo[key] = out
+        return out
