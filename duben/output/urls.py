@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 
 HOME = ""
+ARTICLES = "articles/"
 ABOUT = "about/"
 CORRECTIONS = "corrections/"
 PAGES = "pages/"
@@ -37,7 +38,7 @@ _SHARED = ("static/", PAGEFIND)
 
 
 def article(slug: str) -> str:
-    return f"articles/{slug}/"
+    return f"{ARTICLES}{slug}/"
 
 
 def page(page_id: str) -> str:
