@@ -96,6 +96,8 @@ def make_env(theme_dir: Path, convert: Callable[[str], str] | None = None) -> En
     env.filters["url_in"] = _url_in_filter
     env.filters["abs_url_in"] = _abs_url_in_filter
     env.globals.update(VARIANTS=VARIANTS, SCRIPT_LABELS=SCRIPT_LABELS)
+    # Labels made in Python (not in a template) shown in the edition's script.
+    env.filters["in_script"] = convert or str
     if convert is not None:
         env.globals.update(KIND_NAMES={k: convert(v) for k, v in KIND_NAMES.items()},
                            SCRIPT_NAMES={k: convert(v) for k, v in SCRIPT_NAMES.items()})
