@@ -82,34 +82,44 @@ def _opencc(script: str) -> opencc.OpenCC:
     return opencc.OpenCC(OPENCC_CONFIGS[script])
 
 
-def converter(script: str, exceptions: Exceptions = Exceptions()) -> Callable[[str], str]:
-    """A function converting text into `script`, exceptions protected, results cached.
+def converter(script: str, exceptions: Exceptions = Exceptions()) -> Converter:
+    """A function converting text into `script`, exceptions applied, results cached."""
+    return Converter(script, exceptions)
 
-    Each exception word is swapped for a private-use character before OpenCC runs and
-    restored as the target word after, so OpenCC never sees (or splits) it.
-    """
+
+@dataclass(frozen=True)
+class Converter:
+    """Text -> `script`. A plain value (picklable, hashable), so a process pool can take
+    it; the compiled tables and the results are cached per process."""
+
+    script: str
+    exceptions: Exceptions = Exceptions()
+
+    def __call__(self, text: str) -> str:
+        return _convert(self.script, self.exceptions, text)
+
+
+@cache
+def _words(script: str, exceptions: Exceptions) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """The exception words in the source script (longest first) and their targets."""
     to_hant = script != DEFAULT
     table = {(s if to_hant else t): (t if to_hant else s) for s, t in exceptions.pairs}
     words = sorted(table, key=len, reverse=True)
-    if len(words) > 6400:
-        raise ValueError("too many script exceptions for the private-use area")
-    marks = {w: chr(0xE000 + i) for i, w in enumerate(words)}
-    restore = {ord(marks[w]): table[w] for w in words}  # for str.translate: C speed
-    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    return (re.compile("(" + "|".join(map(re.escape, words)) + ")") if words else None), table
+
+
+@lru_cache(maxsize=65536)
+def _convert(script: str, exceptions: Exceptions, text: str) -> str:
+    """Each exception word is cut out of the text and given its fixed form; OpenCC
+    converts the pieces between them, so it never sees (or glues onto) such a word."""
+    if not text or text.isascii():
+        return text
     cc = _opencc(script)
-
-    @lru_cache(maxsize=65536)
-    def convert(text: str) -> str:
-        if not text or text.isascii():
-            return text
-        if pattern is None:
-            return cc.convert(text)
-        protected = pattern.sub(lambda m: marks[m.group()], text)
-        if protected == text:  # no exception word here: skip the restoring pass
-            return cc.convert(text)
-        return cc.convert(protected).translate(restore)
-
-    return convert
+    pattern, table = _words(script, exceptions)
+    if pattern is None or not pattern.search(text):
+        return cc.convert(text)
+    pieces = pattern.split(text)  # odd positions hold the exception words
+    return "".join(table[p] if i % 2 else cc.convert(p) for i, p in enumerate(pieces))
 
 
 def to_variant(value: Any, script: str, exceptions: Exceptions = Exceptions()) -> Any:
