@@ -110,3 +110,9 @@ def test_a_bad_exceptions_file_is_reported_with_its_line(text: str, message: str
 
 def test_a_project_without_an_exceptions_file_converts_plainly(tmp_path: Path) -> None:
     assert load_exceptions(tmp_path) == Exceptions()
+
+
+def test_private_use_characters_in_the_text_survive_the_exceptions() -> None:
+    # Damaged seed text can hold private-use characters; exceptions must not touch them.
+    exceptions = parse_exceptions("发展: 發展\n")
+    assert converter("zh-Hant", exceptions)("\ue000发展\ue001") == "\ue000發展\ue001"
