@@ -9,6 +9,7 @@
   var status = box.querySelector(".search-status");
   var list = box.querySelector(".search-results");
   var filterBox = box.querySelector(".search-filters");
+  var filterGroups = filterBox.querySelector(".search-filter-groups");
   var root = new URL(".", new URL(box.getAttribute("data-root"), location.href));
   // Every message comes from the page, written in the edition's script.
   function msg(name, values) {
@@ -68,9 +69,11 @@
         label.appendChild(document.createTextNode(" " + value + "（" + all[name][value] + "）"));
         group.appendChild(label);
       });
-      filterBox.appendChild(group);
+      filterGroups.appendChild(group);
     });
-    filterBox.hidden = !filterBox.children.length;
+    filterBox.hidden = !filterGroups.children.length;
+    // Open on a wide screen; on a phone the list would push the results off screen.
+    filterBox.open = window.matchMedia("(min-width: 40rem)").matches;
   }
 
   function item(data) {
