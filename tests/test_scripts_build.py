@@ -95,6 +95,10 @@ def test_the_page_printed_in_traditional_keeps_its_note_and_shows_edition_text(
     assert "?lián)" not in body and "?!" not in body
     # 校勘记 quotes the seed's own text, converted or not: it is what the page printed.
     assert "勇?lián)?dāng)" in hant
+    # 跟著 -> 跟着 was a correction of the simplified text only: in traditional script
+    # the text is what the page printed, so that note is not repeated there.
+    assert hans.count('<li id="jk-') == 4 and hant.count('<li id="jk-') == 3
+    assert "當作“跟著”" not in hant
 
 
 def test_traditional_pages_are_in_traditional_script_throughout(site: Path) -> None:

@@ -25,6 +25,7 @@ import opencc
 import yaml
 
 from duben.errors import DubenError, Problem, yaml_problem
+from duben.model.article import Article
 
 DEFAULT = "zh-Hans"
 VARIANTS = ("zh-Hans", "zh-Hant")  # every edition is built in both, default first
@@ -152,6 +153,8 @@ class _Walker:
                        for f in dataclasses.fields(value)
                        if f.init and f.name not in KEEP}
             out = dataclasses.replace(value, **changes)
+            if isinstance(out, Article):
+                out = _without_noops(out)
         elif isinstance(value, tuple):
             out = tuple(self.walk(v) for v in value)
         elif isinstance(value, Mapping):
@@ -163,3 +166,12 @@ class _Walker:
             raise TypeError(f"to_variant cannot convert a {type(value).__name__}")
         self.memo[key] = out
         return out
+
+
+def _without_noops(article: Article) -> Article:
+    """Drop corrections this script makes moot: where the page printed 跟著 and the
+    simplified edition needed 跟着, the traditional text is again what the page printed,
+    so its 校勘记 has nothing to record there."""
+    kept = tuple(c for c in article.corrections if c.now != c.was)
+    return article if len(kept) == len(article.corrections) else \
+        dataclasses.replace(article, corrections=kept)
