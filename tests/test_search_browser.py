@@ -202,3 +202,20 @@ def test_screenshots_of_search_and_a_traditional_article(page: Page, base_url: s
         c.font = getComputedStyle(document.querySelector('h1.title')).font;
         return [c.measureText('黨').width, c.measureText('x').width]; })()""")
     assert width[0] > width[1] * 1.5, width
+
+
+def test_without_an_index_the_search_page_says_why(
+        browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+    from duben.build import build_site
+
+    site = tmp_path / "site"
+    build_site(ROOT, site, strict=True, search=False)
+    page = browser.new_page()
+    with serve_under(site, PREFIX) as url:
+        page.goto(url + "search/index.html?q=产业链")
+        page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+        assert "--no-search" in page.locator(".search-status").inner_text()
+    page.goto((site / "zh-hant/search/index.html").as_uri() + "?q=产业链")
+    page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    assert "從本地文件打開時無法搜索" in page.locator(".search-status").inner_text()
+    page.close()
