@@ -115,6 +115,12 @@
     var filters = {};
     Object.keys(chosen).forEach(function (k) { if (chosen[k].length) filters[k] = { any: chosen[k] }; });
     var search = await pagefind.search(query, { filters: filters });
+    // A character both scripts use (著, 乾) may be mapped the wrong way: when the
+    // converted query finds nothing, the query as typed gets its chance.
+    if (!search.results.length && query !== raw) {
+      search = await pagefind.search(raw, { filters: filters });
+      query = raw;
+    }
     if (ticket !== latest) return;  // a newer query is running
     if (!search.results.length) {
       say(msg("none", { q: raw }));
