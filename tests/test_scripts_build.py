@@ -123,10 +123,12 @@ def test_the_index_holds_the_articles_of_each_script_and_nothing_else(site: Path
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert {k: v["page_count"] for k, v in entry["languages"].items()} == \
         {"zh-hans": 17, "zh-hant": 17}
-    chars = json.loads((site / "zh-hant/search/chars.json").read_text(encoding="utf-8"))
-    assert chars["树"] == "樹" and chars["干"] == "幹"  # 干部, not 乾
+    maps = json.loads((site / "zh-hant/search/chars.json").read_text(encoding="utf-8"))
+    assert maps["chars"]["树"] == "樹" and maps["chars"]["干"] == "幹"  # 干部, not 乾
+    assert maps["words"]["谋与干"] == "謀與幹"  # data/script.yaml, for queries too
     back = json.loads((site / "search/chars.json").read_text(encoding="utf-8"))
-    assert back["樹"] == "树" and "树" not in back
+    assert back["chars"]["樹"] == "树" and "树" not in back["chars"]
+    assert back["words"]["謀與幹"] == "谋与干"
 
 
 def test_no_search_skips_the_index(tmp_path: Path) -> None:

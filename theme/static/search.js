@@ -17,7 +17,7 @@
   }
   var FILTER_NAMES = { column: msg("column", {}), series: msg("series", {}), page: msg("page", {}) };
   var chosen = {};
-  var pagefind = null, chars = {}, latest = 0;
+  var pagefind = null, chars = {}, words = [], latest = 0;
 
   input.value = new URLSearchParams(location.search).get("q") || "";
 
@@ -31,7 +31,10 @@
     try {
       pagefind = await import(new URL("pagefind/pagefind.js", root).href);
       await pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
-      chars = await (await fetch(box.getAttribute("data-chars"))).json();
+      var maps = await (await fetch(box.getAttribute("data-chars"))).json();
+      chars = maps.chars;
+      words = Object.keys(maps.words).sort(function (a, b) { return b.length - a.length; })
+        .map(function (w) { return [w, maps.words[w]]; });
     } catch (e) {
       say(msg("noindex", {}));
       return false;
@@ -40,7 +43,14 @@
     return true;
   }
 
+  // Exception words first (longest first, each kept whole), then character by character.
   function toScript(query) {
+    for (var i = 0; i < words.length; i++) {
+      var parts = query.split(words[i][0]);
+      if (parts.length > 1) {
+        return parts.map(toScript).join(words[i][1]);
+      }
+    }
     return Array.from(query, function (c) { return chars[c] || c; }).join("");
   }
 

@@ -3,7 +3,8 @@
 A query typed in simplified script on the traditional edition (王树军) must find the
 traditional text (王樹軍), and the other way round. The search page converts the
 query character by character with `search/chars.json` of its edition: every CJK
-character that OpenCC converts, mapped to the edition's script. Where one simplified
+character that OpenCC converts, mapped to the edition's script, after the words of
+data/script.yaml (the exceptions apply to queries too, both ways). Where one simplified
 character has several traditional ones (干: 乾/幹), the one this edition's own text
 uses most often wins, counted on the aligned text of both scripts.
 """
@@ -14,7 +15,7 @@ from collections import Counter
 
 from duben.model.config import Config
 from duben.model.edition import Edition
-from duben.model.variant import VARIANTS, converter, load_exceptions, to_variant
+from duben.model.variant import DEFAULT, VARIANTS, converter, load_exceptions, to_variant
 from duben.output import urls
 
 # CJK Unified Ideographs and Extension A: what a reader types with an ordinary IME.
@@ -34,7 +35,13 @@ def render_search(edition: Edition, config: Config) -> dict[str, tuple[bytes, st
         for other in others:
             table.update(_preferred(texts[other], texts[script]))
         table = {a: b for a, b in table.items() if a != b}
-        data = json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        # The exception words (data/script.yaml), in the direction of this script: a
+        # query is converted word first, then character by character.
+        words = {(t if script == DEFAULT else s): (s if script == DEFAULT else t)
+                 for s, t in exceptions.pairs}
+        data = json.dumps({"words": {w: x for w, x in words.items() if w != x},
+                           "chars": table},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         files[urls.in_variant(urls.SEARCH_CHARS, script)] = (data.encode("utf-8"),
                                                              "search character map")
     return files
