@@ -1,14 +1,14 @@
 """Build safety: determinism, atomicity, --strict failures with path:line, escaping."""
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from duben.build import build_site
 from duben.errors import DubenError
+from tests.hostile import PAGEFIND_ENTRY, edit, make_edition
+from tests.hostile import tree as stable_tree
 
 FIXTURE = Path(__file__).parent / "fixtures" / "edition"
 THEME = Path(__file__).parents[1] / "theme"
@@ -19,20 +19,7 @@ COMMENTARY = "content/100_fixturea/03-zuofeng-jianshe.md"
 @pytest.fixture
 def edition(tmp_path: Path) -> Path:
     """A private copy of the fixture edition, with its own copy of the theme."""
-    root = tmp_path / "edition"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(THEME, root / "theme")
-    config = root / "duben.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "theme: ../../../theme", "theme: theme"), encoding="utf-8")
-    return root
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return make_edition(tmp_path)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -49,13 +36,10 @@ def failure(root: Path, out: Path, *, strict: bool = True) -> str:
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     build_site(FIXTURE, tmp_path / "a", strict=True)
     build_site(FIXTURE, tmp_path / "b", strict=True)
-    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
-    # Pagefind's filter and metadata chunks are not byte-stable between runs (upstream:
-    # Pagefind/pagefind#638); every file we write is, and the index covers the same pages.
-    assert {k: v for k, v in a.items() if not k.startswith("pagefind/")} == \
-        {k: v for k, v in b.items() if not k.startswith("pagefind/")}
-    assert json.loads(a["pagefind/pagefind-entry.json"])["languages"].keys() == \
-        json.loads(b["pagefind/pagefind-entry.json"])["languages"].keys()
+    # hostile.tree: every byte we write, and the search index by what it covers
+    # (Pagefind's own chunks are not byte-stable, Pagefind/pagefind#638).
+    assert stable_tree(tmp_path / "a") == stable_tree(tmp_path / "b")
+    assert PAGEFIND_ENTRY in stable_tree(tmp_path / "a")
 
 
 def test_a_failed_build_leaves_the_previous_site_intact(edition: Path, tmp_path: Path) -> None:
@@ -63,7 +47,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(edition: Path, tmp_path:
     build_site(edition, out, strict=True)
     before = tree(out)
     edit(edition, SERIES_3, "kind: article", "kind: [article")
-    assert f"{SERIES_3}:14: invalid YAML" in failure(edition, out)
+    assert f"{SERIES_3}:14:13: invalid YAML" in failure(edition, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edition", "site"]  # no temp folders
 

@@ -100,7 +100,8 @@ def test_longer_exceptions_win_over_shorter_ones() -> None:
 @pytest.mark.parametrize("text, message", [
     ("- a\n- b\n", "data/script.yaml:1: must map simplified words to traditional words"),
     ("发展: 發展\n干部:\n", "data/script.yaml:2: '干部': both words must be non-empty text"),
-    ("发展: [發展\n", "data/script.yaml:2: invalid YAML"),
+    ("发展: [發展\n", "data/script.yaml:2:1: invalid YAML"),
+    ("发展: 發展\n发展: 發展\n", "data/script.yaml:2"),  # a duplicate key
 ])
 def test_a_bad_exceptions_file_is_reported_with_its_line(text: str, message: str) -> None:
     with pytest.raises(DubenError) as info:

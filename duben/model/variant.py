@@ -22,10 +22,11 @@ from types import MappingProxyType
 from typing import Any
 
 import opencc
-import yaml
 
-from duben.errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem
+from duben.inputs import read_text
 from duben.model.article import Article
+from duben.yamlsafe import key_lines, load_yaml
 
 DEFAULT = "zh-Hans"
 VARIANTS = ("zh-Hans", "zh-Hant")  # every edition is built in both, default first
@@ -47,16 +48,12 @@ class Exceptions:
 def parse_exceptions(text: str, path: str = EXCEPTIONS_FILE) -> Exceptions:
     """Read the exceptions file: a mapping `simplified: traditional` (the same word twice
     means "never convert"). Raise DubenError with path:line for anything else."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path)) from None
+    data, node = load_yaml(text, path)
     if data is None:
         return Exceptions()
     if not isinstance(data, dict):
         raise DubenError(Problem(path, 1, "must map simplified words to traditional words"))
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+    lines = key_lines(node)
     problems, pairs = [], []
     for hans, hant in data.items():
         if not (isinstance(hans, str) and isinstance(hant, str) and hans and hant):
@@ -74,7 +71,7 @@ def load_exceptions(root: Path) -> Exceptions:
     path = root / EXCEPTIONS_FILE
     if not path.is_file():
         return Exceptions()
-    return parse_exceptions(path.read_text(encoding="utf-8"), EXCEPTIONS_FILE)
+    return parse_exceptions(read_text(path, EXCEPTIONS_FILE), EXCEPTIONS_FILE)
 
 
 @cache

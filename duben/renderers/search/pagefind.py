@@ -12,14 +12,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from duben.errors import DubenError, Problem
+from duben.errors import UsageError
 from duben.model.config import Config
 from duben.model.variant import VARIANTS
 from duben.output import urls
 
 
 def index_site(staged_dir: Path, config: Config) -> None:
-    """Write the Pagefind bundle into staged_dir/pagefind/; raise DubenError if it fails."""
+    """Write the Pagefind bundle into staged_dir/pagefind/.
+
+    Raise UsageError (exit status 2: the environment, not the input) when Pagefind is
+    missing or fails; the caller discards the staged folder, so site/ stays as it was.
+    """
     del config  # the pages carry everything Pagefind needs; kept for the hook's signature
     # Only article pages hold searchable text: reading no other page saves a third of
     # Pagefind's time (the home, tag and series lists are most of the site's bytes).
@@ -35,10 +39,10 @@ def index_site(staged_dir: Path, config: Config) -> None:
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
-        raise DubenError(Problem("pagefind", None, f"cannot run Pagefind: {exc}")) from None
+        raise UsageError(f"cannot run Pagefind: {exc.strerror or exc} "
+                         "(pip install 'pagefind[extended]', or build with --no-search)") from None
     if result.returncode != 0 or not (staged_dir / urls.PAGEFIND / "pagefind.js").is_file():
         detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
         hint = "" if "No module named pagefind" not in result.stderr else \
             " (pip install 'pagefind[extended]', or build with --no-search)"
-        raise DubenError(Problem("pagefind", None, "search index failed"
-                                 f"{hint}: " + " / ".join(detail)))
+        raise UsageError(f"Pagefind could not index the site{hint}: " + " / ".join(detail))
