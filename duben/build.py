@@ -1,41 +1,103 @@
-"""`build`: content/ + theme/ -> site/, checked, deterministic and atomic."""
+"""`build`: content/ + theme/ -> site/, checked, deterministic, incremental and atomic."""
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
+from duben.atomic import discard, staging_dir, swap_in
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
+from duben.output.cache import build_key, open_cache
 from duben.output.linkcheck import check_links
-from duben.output.write import with_static, write_site
-from duben.renderers import Files, available
+from duben.output.stream import workers_wanted
+from duben.output.write import Files, Stager, claim, static_files
+from duben.renderers import available
+
+Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] = ("html",)) -> list[Problem]:
+               renderers: tuple[str, ...] = ("html",), base_url: str | None = None,
+               workers: int | None = None, cache: bool = True,
+               progress: Progress | None = None) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
-    only under strict. On any failure `out` is left exactly as it was.
+    only under strict. On any failure `out` is left exactly as it was. `base_url`
+    overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
+    both cores for a large edition; `cache` uses and refreshes .duben-cache/.
     """
-    config = load_config(root)                          # duben.yaml, unknown keys rejected
-    edition, warnings = load_edition(config)            # every content error, with path:line
-    pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
-    files = with_static(pages, config.theme_dir / "static", root)
-    warnings += check_links(files, config.base_url, root)  # links and #anchors, in memory
-    if strict and warnings:
-        raise DubenError(warnings)
-    write_site(files, out)                              # temp folder, then swap
+    config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
+    key = build_key(config, renderers, theme=config.theme_dir)
+    store = open_cache(root, out, key, enabled=cache)
+    edition, warnings = load_edition(config, store.load_article)  # errors with path:line
+    specs, render = _html(edition, config) if "html" in renderers else ([], None)
+    files = _other_outputs(edition, config, renderers)
+    files |= static_files(config.theme_dir / "static", root)
+    claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], len(specs) + len(files))
+
+    staged = staging_dir(out)
+    try:
+        stager = Stager(out, staged, store, tick)
+        if render is not None:                          # render + write + scan, streamed
+            stager.pages([(s.url, s.origin, s.deps) for s in specs], render,
+                         config.base_url, workers or workers_wanted(len(specs)))
+        stager.files(files, config.base_url)
+        if stager.problems:
+            raise DubenError(stager.problems)
+        warnings += check_links(stager.linked_pages(), set(stager.entries), root)
+        if strict and warnings:
+            raise DubenError(warnings)
+    except BaseException:
+        discard(staged)
+        raise
+    swap_in(staged, out)                                # the old site/ until this instant
+    store.save(stager.entries)
     return sorted(warnings, key=Problem.sort_key)
 
 
-def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:
-    """Run the chosen renderers over one edition; two files claiming one URL fail."""
+def with_base_url(config: Config, base_url: str | None) -> Config:
+    """The config with base_url replaced (checked as duben.yaml's is)."""
+    if base_url is None:
+        return config
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    if not base_url.startswith(("https://", "http://")):
+        raise DubenError(Problem("--base-url", None,
+                                 f"must be an absolute http(s) URL, got {base_url!r}"))
+    return dataclasses.replace(config, base_url=base_url)
+
+
+def _html(edition: Edition, config: Config) -> tuple[list, Callable[[int, list[Problem]], bytes]]:
+    """The HTML site's page specs, and a function rendering spec i (run in the workers)."""
+    from duben.renderers.html.render import make_env, render_page, site_of
+    from duben.renderers.html.specs import page_specs
+
+    specs = page_specs(edition, config)
+    env, site = make_env(config.theme_dir), site_of(config)
+
+    def render(i: int, problems: list[Problem]) -> bytes:
+        return render_page(env, site, config, specs[i], problems)
+
+    return specs, render
+
+
+def _other_outputs(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:
+    """Files of the renderers other than the streamed HTML site (each returns Files)."""
     chosen = available()
     files: Files = {}
     problems: list[Problem] = []
     for name in names:
+        if name == "html":
+            continue
         for url, (data, origin) in chosen[name](edition, config).items():
             if url in files:
                 problems.append(Problem(origin, None,

@@ -1,13 +1,18 @@
-"""Check every internal link and #anchor of the rendered site, in memory, before writing.
+"""Check every internal link and #anchor of the site, page by page as pages are made.
 
-Links are resolved exactly as a browser would resolve them from the page's own file,
-so a link that works here works at a domain root, under a sub-path and from file://.
-Links that start with base_url (the 404 page, canonical links) are checked too.
+`scan` reads one rendered page (in whichever process rendered it) and keeps only
+what the check needs: the page's ids and each distinct link target, already resolved
+exactly as a browser resolves it from the page's own file, so a link that works here
+works at a domain root, under a sub-path and from file://. `check_links` resolves
+them against the whole site at the end. Links that start with base_url (the 404 page,
+canonical links) are checked too. No page is held in memory for the check.
 """
 from __future__ import annotations
 
 import posixpath
 import re
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -18,11 +23,21 @@ from duben.output import urls
 
 
 @dataclass(frozen=True)
-class _Scan:
-    """The ids of one page and (line, tag, target) of every link-like attribute."""
+class Target:
+    """One link on a page: the site file and #fragment it needs, where, and as written."""
+
+    path: str  # output path relative to the site folder
+    fragment: str  # unquoted; "" for none
+    line: int  # line of the page's HTML
+    raw: str  # the href as written, for the message
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The ids of one page and its distinct internal link targets, in page order."""
 
     ids: frozenset[str]
-    links: tuple[tuple[int, str, str], ...]
+    targets: tuple[Target, ...]
 
 
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "area": "href",
@@ -32,64 +47,100 @@ _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?>")
 _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
-def scan(html: str) -> _Scan:
+def scan(html: str, here: str, base_url: str) -> PageLinks:
     """Read start tags with a regular expression rather than html.parser: the pages are
-    our own well-formed output (the Nu checker tests prove it), and this is the build's
-    hottest loop. Comments are blanked first; text never holds a raw '<'."""
+    our own well-formed output (the Nu checker tests prove it), and this runs on every
+    page. Comments are blanked first; text never holds a raw '<'. Line numbers are
+    counted as the scan moves forward, so a long page costs no more than its length."""
     html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
     ids: set[str] = set()
-    links: list[tuple[int, str, str]] = []
+    targets: dict[tuple[str, str, str], Target] = {}
+    line, counted = 1, 0
     for tag_match in _START_TAG.finditer(html):
-        tag = tag_match.group(1).lower()
+        attrs = tag_match.group(2)
+        if not attrs:
+            continue
+        attr = LINK_ATTRS.get(tag_match.group(1).lower())
+        if attr is None and "id" not in attrs.lower():
+            continue  # most tags of a page: no link, no id; skip parsing their attributes
         values = {m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
-                  for m in _ATTR.finditer(tag_match.group(2) or "")}
+                  for m in _ATTR.finditer(attrs)}
         if values.get("id"):
             ids.add(values["id"])
-        attr = LINK_ATTRS.get(tag)
         if attr and attr in values and values.get("rel") != "canonical":
-            links.append((html.count("\n", 0, tag_match.start()) + 1, tag, values[attr]))
-    return _Scan(frozenset(ids), tuple(links))
+            line += html.count("\n", counted, tag_match.start())
+            counted = tag_match.start()
+            raw = values[attr]
+            resolved = _resolve(raw, here, base_url)
+            if resolved is not None and (*resolved, raw) not in targets:
+                path, fragment = resolved
+                # Interned: the same few targets (stylesheets, indexes) recur on every page.
+                targets[(path, fragment, raw)] = Target(sys.intern(path), sys.intern(fragment),
+                                                        line, raw)
+    return PageLinks(frozenset(ids), tuple(targets.values()))
 
 
-def check_links(pages: dict[str, tuple[bytes, str]], base_url: str, root: Path) -> list[Problem]:
-    """Problems for links to files that do not exist or #anchors that no element has."""
-    files = {urls.output_path(url): url for url in pages}
-    scans = {url: scan(data.decode("utf-8")) for url, (data, _) in pages.items()
-             if urls.output_path(url).endswith(".html")}
-    problems = []
-    for url, page_scan in sorted(scans.items()):
-        here = urls.output_path(url)
-        for line, _tag, target in page_scan.links:
-            missing = _resolve(target, here, base_url, files, scans)
-            if missing:
-                origin = pages[url][1]
-                problems.append(Problem(origin, _source_line(root, origin, target),
-                                        f"broken link {target!r} on {here} (line {line}): {missing}"))
-    return problems
-
-
-def _resolve(target: str, here: str, base_url: str, files: dict[str, str],
-             scans: dict[str, _Scan]) -> str | None:
-    """None if the link resolves, else what is missing."""
+def _resolve(target: str, here: str, base_url: str) -> tuple[str, str] | None:
+    """(site file, unquoted fragment) a link needs, or None for an external link."""
     if base_url and target.startswith(base_url):
         path, _, fragment = target[len(base_url):].partition("#")
-        path = urls.output_path(unquote(path))
-    else:
+        return urls.output_path(unquote(path)), unquote(fragment)
+    if ":" in target or target.startswith("//"):
         parts = urlsplit(target)
         if parts.scheme or parts.netloc:
             return None  # external: not ours to check (and the site should have none)
-        fragment = parts.fragment
-        if parts.path:
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(here), unquote(parts.path)))
-            if parts.path.endswith("/") or path == ".":
-                path = urls.output_path(path.rstrip(".") + "/" if path != "." else "")
-        else:
-            path = here
-    if path not in files:
-        return f"no file {path}"
-    target_scan = scans.get(files[path])
-    if fragment and target_scan is not None and unquote(fragment) not in target_scan.ids:
-        return f"no element with id {fragment!r} in {path}"
+    path, _, fragment = target.partition("#")
+    path = path.partition("?")[0]
+    if not path:
+        return here, unquote(fragment)
+    return _join(here, unquote(path)), unquote(fragment)
+
+
+def _join(here: str, path: str) -> str:
+    """The output path a relative link from the file `here` names: the same as
+    posixpath.normpath of the join (a folder link means its index.html), with a fast
+    path for the links we write (leading '../' segments, then names)."""
+    parts = here.split("/")[:-1]
+    segments = path.split("/")
+    up = 0
+    while up < len(segments) - 1 and segments[up] == "..":
+        up += 1
+    rest = segments[up:]
+    if up > len(parts) or "." in rest or ".." in rest or rest[-1:] == [".."]:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+        if path.endswith("/") or joined == ".":
+            joined = urls.output_path(joined.rstrip(".") + "/" if joined != "." else "")
+        return joined
+    joined = "/".join(parts[:len(parts) - up] + [r for r in rest if r])
+    return urls.output_path(joined + "/" if joined else "") if path.endswith("/") else joined
+
+
+def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
+                files: set[str], root: Path) -> list[Problem]:
+    """Problems for links to files that do not exist or #anchors that no element has.
+
+    `pages` maps each scanned page's output path to (origin, links); `files` is every
+    output path of the site (pages, static files, other renderers' files).
+    """
+    problems = []
+    for here in sorted(pages):
+        origin, links = pages[here]
+        for t in links.targets if links else ():
+            missing = _missing(t, files, pages)
+            if missing:
+                problems.append(Problem(origin, _source_line(root, origin, t.raw),
+                                        f"broken link {t.raw!r} on {here} (line {t.line}): "
+                                        f"{missing}"))
+    return problems
+
+
+def _missing(t: Target, files: set[str],
+             pages: Mapping[str, tuple[str, PageLinks | None]]) -> str | None:
+    if t.path not in files:
+        return f"no file {t.path}"
+    target_links = pages.get(t.path, ("", None))[1]
+    if t.fragment and target_links is not None and t.fragment not in target_links.ids:
+        return f"no element with id {t.fragment!r} in {t.path}"
     return None
 
 

@@ -1,4 +1,4 @@
-"""Render the Edition to memory: {url: bytes}, one template per page type.
+"""Render pages: one template per page type, one page at a time (see specs.py).
 
 Jinja2 with autoescape and StrictUndefined: a typo in a template is an error, and
 only HTML we produced (the Markdown body, the JSON-LD) is marked safe. The `url`
@@ -7,7 +7,6 @@ same site works at a domain root, under a sub-path and from file://.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,14 +26,12 @@ from duben.errors import DubenError, Problem
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
-from duben.renderers.html.markdown import render_body
+from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
     KIND_NAMES,
     SCRIPT_NAMES,
-    article_view,
     full_title,
     ordinal,
-    plain_summary,
     reading_order,
 )
 
@@ -49,16 +46,6 @@ class Site:
     updated: str
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """One output file before rendering: where it goes, how it is made, and why it exists."""
-
-    url: str
-    template: str
-    context: dict[str, Any]
-    origin: str  # what claimed this URL, for collision errors
-
-
 def make_env(theme_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(theme_dir / "templates"),
@@ -67,6 +54,7 @@ def make_env(theme_dir: Path) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one build, one set of templates: no stat per page rendered
     )
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
                        SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
@@ -89,78 +77,52 @@ def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
     return urls.absolute(ctx["site"].base_url, target, anchor)
 
 
-def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order (the order collisions are reported in)."""
-    e = edition
-    yield PageSpec(urls.HOME, "home.html", {"edition": e}, "home page")
-    for a in e.articles:
-        yield PageSpec(urls.article(a.slug), "article.html",
-                       {"view": article_view(e, config, a)}, a.path)
-    yield PageSpec(urls.PAGES, "pages.html", {"edition": e}, "page index")
-    for i, p in enumerate(e.pages):
-        notices = tuple((n, render_body(n.body).html) for n in p.notices)
-        yield PageSpec(urls.page(p.id), "page.html", {
-            "pg": p, "notices": notices,
-            "prev": e.pages[i - 1] if i > 0 else None,
-            "next": e.pages[i + 1] if i + 1 < len(e.pages) else None,
-        }, f"page {p.id}")
-    yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
-    for s in e.series:
-        yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
-        views = {n: article_view(e, config, a, prefix=f"p{n}-") for n, a in s.slots if a}
-        yield PageSpec(urls.series_print(s.slug), "series_print.html",
-                       {"group": s, "views": views}, f"series {s.name} (print)")
-    # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题); tags
-    # missing from the vocabulary (a warning) still get their pages, listed apart.
-    tag_sections = [(g, tuple(t for t in e.tags if t.declared and t.description == g))
-                    for g in config.tag_groups]
-    tag_sections.append(("未列入词表" if config.tags is not None else "",
-                         tuple(t for t in e.tags if not t.declared)))
-    for kind, index, sections, to_url in (
-        ("column", urls.COLUMNS, [("", e.columns)], urls.column),
-        ("tag", urls.TAGS, [(g, ts) for g, ts in tag_sections if ts], urls.tag),
-        ("author", urls.AUTHORS, [("", e.authors)], urls.author),
-    ):
-        yield PageSpec(index, "group_index.html", {"kind": kind, "sections": sections,
-                                                   "to_url": to_url}, f"{kind} index")
-        for _, groups in sections:
-            for g in groups:
-                yield PageSpec(to_url(g.slug), "group.html",
-                               {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
-    yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
-    yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
-    yield PageSpec(urls.NOT_FOUND, "404.html", {}, "404 page")
-    yield PageSpec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
-    yield PageSpec(urls.SITEMAP, "sitemap.xml", {"edition": e}, "sitemap")
-    yield PageSpec(urls.ROBOTS, "robots.txt", {}, "robots.txt")
+def site_of(config: Config) -> Site:
+    return Site(config.title, config.description, config.base_url, config.updated)
+
+
+def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,
+                problems: list[Problem]) -> bytes:
+    """One page's bytes; a template problem is added to `problems` (and b"" returned)."""
+    context = {"site": site, "page_url": spec.url, **spec.make()}
+    return _render(env, spec.template, context, config, problems).encode("utf-8")
 
 
 def render_edition(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
-    """Render every page: {url: (bytes, origin)}; every template problem is collected."""
+    """Render every page to memory, in one process: {url: (bytes, origin)}.
+
+    The reference form of the renderer (other outputs and tests use it); `build`
+    streams the same specs through duben/output/stream.py instead.
+    """
     env = make_env(config.theme_dir)
-    site = Site(config.title, config.description, config.base_url, config.updated)
+    site = site_of(config)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
-    specs = list(page_specs(edition, config))
-    sitemap_urls = [s.url for s in specs if s.template.endswith(".html")
-                    and s.url != urls.NOT_FOUND]
+    specs = page_specs(edition, config)
+    problems += collisions(specs)
     for spec in specs:
-        if spec.url in out:
-            problems.append(Problem(spec.origin, None, f"URL {spec.url!r} is also claimed by "
-                                    f"{out[spec.url][1]}"))
-            continue
-        context = {"site": site, "page_url": spec.url, "sitemap_urls": sitemap_urls,
-                   **spec.context}
-        html = _render(env, spec.template, context, config, problems)
-        out[spec.url] = (html.encode("utf-8"), spec.origin)
+        if spec.url not in out:
+            out[spec.url] = (render_page(env, site, config, spec, problems), spec.origin)
     if problems:
         raise DubenError(problems)
     return out
 
 
+def collisions(specs: list[PageSpec]) -> list[Problem]:
+    """A problem for every spec claiming a URL an earlier one claimed."""
+    seen: dict[str, str] = {}
+    problems = []
+    for spec in specs:
+        if spec.url in seen:
+            problems.append(Problem(spec.origin, None, f"URL {spec.url!r} is also claimed by "
+                                    f"{seen[spec.url]}"))
+        else:
+            seen[spec.url] = spec.origin
+    return problems
+
+
 def _render(env: Environment, name: str, context: dict[str, Any], config: Config,
             problems: list[Problem]) -> str:
-    shown = _template_path(config, name)
     try:
         return env.get_template(name).render(context)
     except TemplateNotFound as exc:
@@ -171,7 +133,7 @@ def _render(env: Environment, name: str, context: dict[str, Any], config: Config
                                 f"template syntax: {exc.message}"))
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         line = _template_line(exc, name)
-        problems.append(Problem(shown, line, f"template error: {exc}"))
+        problems.append(Problem(_template_path(config, name), line, f"template error: {exc}"))
     return ""
 
 

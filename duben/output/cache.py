@@ -1,0 +1,140 @@
+"""The build cache (`.duben-cache/` in the project): parse nothing and render nothing twice.
+
+Two stores, both plain pickles replaced atomically:
+- articles: content file -> (mtime_ns, size, sha256, Article). A file whose stat is
+  unchanged is not read; one whose stat changed but whose bytes hash the same is
+  not parsed.
+- site: the output folder last built, and per output path (fingerprint, size,
+  mtime_ns, links); a build into another folder starts from nothing. The
+  fingerprint hashes the build key (code version, templates, config, renderers) with
+  what the page shows (duben/output/fingerprint.py). A page whose fingerprint is
+  unchanged and whose file in the output folder is exactly as we wrote it (same size
+  and mtime) is hard-linked into the staging folder instead of rendered.
+A missing, unreadable or stale cache only makes the build slower, never different.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duben
+from duben.model.article import Article, load_article
+from duben.output.linkcheck import PageLinks
+
+CACHE_DIR = ".duben-cache"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One output file as the last build wrote it."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+    links: PageLinks | None
+
+
+@dataclass
+class BuildCache:
+    """What the last build of this project into this output folder knew."""
+
+    folder: Path | None  # None: caching is off
+    out: str  # the output folder, resolved
+    key: str = ""
+    articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
+    pages: dict[str, Entry] = field(default_factory=dict)
+    fresh_articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
+    parsed: int = 0  # content files parsed this build (the rest came from the cache)
+
+    def load_article(self, path: Path, root: Path) -> Article:
+        """Article from the cache when the file is unchanged, else parsed (and remembered)."""
+        shown = str(path.relative_to(root))
+        st = path.stat()
+        old = self.articles.get(shown)
+        if old and old[:2] == (st.st_mtime_ns, st.st_size):
+            self.fresh_articles[shown] = old
+            return old[3]
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if old and old[2] == sha:
+            article = old[3]
+        else:
+            article = load_article(path, root)
+            self.parsed += 1
+        self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article)
+        return article
+
+    def reusable(self, out: Path, path: str, fingerprint: str) -> Entry | None:
+        """The entry of an output file that is still right and still untouched in `out`."""
+        entry = self.pages.get(path)
+        if entry is None or entry.fingerprint != fingerprint:
+            return None
+        try:
+            st = os.stat(out / path)
+        except OSError:
+            return None
+        return entry if (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns) else None
+
+    def save(self, pages: dict[str, Entry]) -> None:
+        """Remember this build; a cache that cannot be written is skipped, not an error."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _dump(self.folder / "articles.pickle", (FORMAT, self.fresh_articles))
+            _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
+        except OSError:
+            pass
+
+
+def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCache:
+    """The cache for building `root` into `out` under build key `key` (empty if none)."""
+    resolved = str(out.resolve())
+    if not enabled:
+        return BuildCache(None, resolved, key)
+    folder = root / CACHE_DIR
+    cache = BuildCache(folder, resolved, key)
+    articles = _load(folder / "articles.pickle")
+    if articles and articles[0] == FORMAT:
+        cache.articles = articles[1]
+    site = _load(folder / "site.pickle")
+    if site and site[0] == FORMAT and site[1:3] == (key, resolved):
+        cache.pages = site[3]
+    return cache
+
+
+def build_key(*parts: object, theme: Path) -> str:
+    """Code version, renderer choice, config and every template: change one, render all."""
+    h = hashlib.sha256(repr((FORMAT, sys.version, parts)).encode("utf-8"))
+    package = Path(duben.__file__).parent
+    for folder in (package, theme / "templates"):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()
+                           and "__pycache__" not in p.parts):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+
+
+def _dump(path: Path, value: object) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

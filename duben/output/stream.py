@@ -1,0 +1,91 @@
+"""Render pages over a process pool, writing each into the staging folder as it is made.
+
+No page is kept in memory: a worker renders one page, writes it, scans it for links
+(duben/output/linkcheck.py) and hands back only the scan and the file's stat. The
+pool is forked after the Edition, the templates and the specs exist, so workers
+inherit them instead of receiving them pickled per task; a task is a run of spec
+indices. Which process renders a page never changes its bytes, so the output is the
+same with one process or many (a test compares them).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from duben.errors import Problem
+from duben.output.linkcheck import PageLinks, scan
+
+Render = Callable[[int, list[Problem]], bytes]  # spec index -> page bytes
+
+
+@dataclass(frozen=True)
+class Made:
+    """One page written into the staging folder."""
+
+    index: int  # of its spec
+    size: int
+    mtime_ns: int
+    links: PageLinks | None  # None: not an HTML page
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class _Job:
+    render: Render
+    paths: Sequence[str]  # output path of each spec index
+    staged: Path
+    base_url: str
+
+
+_JOB: _Job | None = None  # set in the parent just before the fork; read by the workers
+CHUNK = 32  # pages a task: few enough tasks to keep both cores busy to the end
+
+
+def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
+               base_url: str, workers: int,
+               tick: Callable[[int], None] = lambda n: None) -> list[Made]:
+    """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run."""
+    global _JOB
+    _JOB = _Job(render, paths, staged, base_url)
+    runs = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    made: list[Made] = []
+    try:
+        if workers <= 1 or len(runs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for done in map(_work, runs):
+                made += done
+                tick(len(done))
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for done in pool.imap_unordered(_work, runs):
+                    made += done
+                    tick(len(done))
+    finally:
+        _JOB = None
+    return sorted(made, key=lambda m: m.index)
+
+
+def _work(indices: Sequence[int]) -> list[Made]:
+    job = _JOB
+    assert job is not None, "make_pages sets the job before any work runs"
+    return [_make(job, i) for i in indices]
+
+
+def _make(job: _Job, index: int) -> Made:
+    problems: list[Problem] = []
+    data = job.render(index, problems)
+    path = job.staged / job.paths[index]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    st = os.stat(path)
+    here = job.paths[index]
+    links = (scan(data.decode("utf-8"), here, job.base_url)
+             if here.endswith(".html") and not problems else None)
+    return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems))
+
+
+def workers_wanted(pages: int) -> int:
+    """Both cores for a large edition; one process when forking would cost more than it saves."""
+    return 1 if pages < 400 else max(1, min(len(os.sched_getaffinity(0)), 8))
