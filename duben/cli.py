@@ -21,8 +21,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "split":
             return _split(root, force=args.force)
+        if args.command == "serve":
+            from duben.serve import serve
+
+            serve(root, port=args.port, host=args.host, base_url=args.base_url)
+            return 0
         out = Path(args.out) if args.out else root / "site"
-        return _build(root, out, strict=args.strict)
+        return _build(root, out, strict=args.strict, base_url=args.base_url,
+                      jobs=args.jobs, cache=not args.no_cache)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -62,11 +68,15 @@ def _split(root: Path, *, force: bool) -> int:
     return 0
 
 
-def _build(root: Path, out: Path, *, strict: bool) -> int:
+def _build(root: Path, out: Path, *, strict: bool, base_url: str | None, jobs: int | None,
+           cache: bool) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
+    from duben.progress import progress
 
-    warnings = build_site(root, out, strict=strict)
+    with progress("build", "pages") as tick:
+        warnings = build_site(root, out, strict=strict, base_url=base_url, workers=jobs,
+                              cache=cache, progress=tick)
     for problem in sorted(warnings):
         print(_with_label(problem, "warning"), file=sys.stderr)
     if strict and warnings:
@@ -93,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(parser, None)
     _build_options(parser, None)
     # No subcommand leaves command None, which main() runs as build.
-    commands = parser.add_subparsers(dest="command", metavar="{split,build}")
+    commands = parser.add_subparsers(dest="command", metavar="{split,build,serve}")
 
     split = commands.add_parser("split", help="cut seeds/*.txt into content/ articles")
     split.add_argument("--force", action="store_true",
@@ -103,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site from content/ (the default)")
     _build_options(build, argparse.SUPPRESS)
     _common(build, argparse.SUPPRESS)
+
+    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on change")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    _common(serve, argparse.SUPPRESS)
     return parser
 
 
@@ -111,6 +126,9 @@ def _common(parser: argparse.ArgumentParser, suppress: str | None) -> None:
                         help="project folder holding seeds/ and content/ (default: .)")
     parser.add_argument("--debug", action="store_true", default=suppress or False,
                         help="show the traceback of an error")
+    parser.add_argument("--base-url", default=suppress, metavar="URL",
+                        help="public address of the site, overriding duben.yaml's base_url "
+                             "(GitHub Pages: the configure-pages step's base_url output)")
 
 
 def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> None:
@@ -118,3 +136,7 @@ def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> Non
                         help="treat warnings as errors")
     parser.add_argument("--out", default=suppress, metavar="DIR",
                         help="output folder (default: site/ under the root)")
+    parser.add_argument("--jobs", type=int, default=suppress, metavar="N",
+                        help="processes rendering pages (default: both cores for a large edition)")
+    parser.add_argument("--no-cache", action="store_true", default=suppress or False,
+                        help="ignore and do not update .duben-cache/")

@@ -3,7 +3,7 @@
 `digest(value)` walks a page's dependencies: an Article stands for its whole content
 (its repr: every field, hashed once per build), dataclasses, tuples and mappings by their parts,
 functions by name. Shared objects (a group, the Edition) are walked once per build:
-`Digester` remembers them by identity. Whatever a template shows must be reachable
+`Digester` remembers them (dataclasses, which are shared and frozen) by identity. Whatever a template shows must be reachable
 from the dependencies its PageSpec names; the warm-build tests compare warm output
 with a clean build byte for byte to hold that promise.
 """
@@ -35,15 +35,19 @@ class Digester:
     def _walk(self, value: object) -> str:
         if value is None or isinstance(value, (str, int, float, bool)):
             return repr(value)
+        if not dataclasses.is_dataclass(value):  # a container made for this page
+            return self._short(self._parts(value))
         key = id(value)
         hit = self._seen.get(key)
         if hit is not None and hit[0] is value:
             return hit[1]
-        text = self._parts(value)
-        if len(text) > 64:
-            text = "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        text = self._short(self._parts(value))
         self._seen[key] = (value, text)  # keeps value alive, so its id is not reused
         return text
+
+    @staticmethod
+    def _short(text: str) -> str:
+        return "#" + hashlib.sha256(text.encode("utf-8")).hexdigest() if len(text) > 64 else text
 
     def _parts(self, value: Any) -> str:
         if type(value).__module__ == _LEAVES:  # an Article and its parts: plain values only

@@ -22,7 +22,7 @@ from duben.errors import Problem
 from duben.output import urls
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """One link on a page: the site file and #fragment it needs, where, and as written."""
 
@@ -32,7 +32,7 @@ class Target:
     raw: str  # the href as written, for the message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageLinks:
     """The ids of one page and its distinct internal link targets, in page order."""
 
@@ -74,9 +74,10 @@ def scan(html: str, here: str, base_url: str) -> PageLinks:
             resolved = _resolve(raw, here, base_url)
             if resolved is not None and (*resolved, raw) not in targets:
                 path, fragment = resolved
-                # Interned: the same few targets (stylesheets, indexes) recur on every page.
-                targets[(path, fragment, raw)] = Target(sys.intern(path), sys.intern(fragment),
-                                                        line, raw)
+                # Interned: the same targets (stylesheets, indexes) recur on every page,
+                # and every page's links are kept until the end of the build.
+                targets[(path, fragment, raw)] = Target(
+                    sys.intern(path), sys.intern(fragment), line, sys.intern(raw))
     return PageLinks(frozenset(ids), tuple(targets.values()))
 
 

@@ -38,6 +38,7 @@ class _Job:
     paths: Sequence[str]  # output path of each spec index
     staged: Path
     base_url: str
+    out: Path | None  # the current site: a page rendered to the same bytes is linked from it
 
 
 _JOB: _Job | None = None  # set in the parent just before the fork; read by the workers
@@ -45,11 +46,13 @@ CHUNK = 32  # pages a task: few enough tasks to keep both cores busy to the end
 
 
 def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
-               base_url: str, workers: int,
+               base_url: str, workers: int, out: Path | None = None,
                tick: Callable[[int], None] = lambda n: None) -> list[Made]:
-    """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run."""
+    """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run.
+
+    A page whose bytes equal its file in `out` is hard-linked from there, not written."""
     global _JOB
-    _JOB = _Job(render, paths, staged, base_url)
+    _JOB = _Job(render, paths, staged, base_url, out)
     runs = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
     made: list[Made] = []
     try:
@@ -76,14 +79,31 @@ def _work(indices: Sequence[int]) -> list[Made]:
 def _make(job: _Job, index: int) -> Made:
     problems: list[Problem] = []
     data = job.render(index, problems)
-    path = job.staged / job.paths[index]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    st = os.stat(path)
     here = job.paths[index]
+    path = job.staged / here
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not (job.out is not None and _same(job.out / here, data) and link_file(job.out / here, path)):
+        path.write_bytes(data)
+    st = os.stat(path)
     links = (scan(data.decode("utf-8"), here, job.base_url)
              if here.endswith(".html") and not problems else None)
     return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems))
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def link_file(source: Path, target: Path) -> bool:
+    """Hard-link `source` as `target`; False if this file system cannot."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
 
 
 def workers_wanted(pages: int) -> int:

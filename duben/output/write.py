@@ -19,7 +19,7 @@ from duben.output import urls
 from duben.output.cache import BuildCache, Entry
 from duben.output.fingerprint import Digester
 from duben.output.linkcheck import scan
-from duben.output.stream import Render, make_pages
+from duben.output.stream import Render, link_file, make_pages
 
 Files = dict[str, tuple[bytes, str]]
 
@@ -69,7 +69,8 @@ class Stager:
             prints[i] = self._fingerprint(url, digester.digest(deps))
             if not self._reuse(paths[i], prints[i]):
                 todo.append(i)
-        for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.tick):
+        for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
+                            self.tick):
             self.entries[paths[m.index]] = Entry(prints[m.index], m.size, m.mtime_ns, m.links)
             self.problems += m.problems
 
@@ -82,7 +83,9 @@ class Stager:
             if self._reuse(path, fingerprint):
                 continue
             target = self._dir_of(path) / Path(path).name
-            target.write_bytes(data)
+            old = self.out / path
+            if not (old.is_file() and old.read_bytes() == data and link_file(old, target)):
+                target.write_bytes(data)
             st = target.stat()
             links = scan(data.decode("utf-8"), path, base_url) if path.endswith(".html") else None
             self.entries[path] = Entry(fingerprint, st.st_size, st.st_mtime_ns, links)

@@ -1,0 +1,42 @@
+"""Progress for long commands: a tqdm bar on a terminal, one summary line when piped.
+
+tqdm rather than a hand-made bar: it handles terminal width, rates and redraw limits.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+
+@contextmanager
+def progress(command: str, unit: str,
+             stream: TextIO | None = None) -> Iterator[Callable[[int, int], None]]:
+    """Yields tick(done, total). On a terminal a bar follows it; otherwise one line
+    `command: N unit in S s` is printed at the end (nothing if nothing was counted)."""
+    out = stream or sys.stderr
+    started = time.perf_counter()
+    seen = [0]
+    bar = None
+    if out.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit=f" {unit}", desc=command, file=out, leave=False,
+                   mininterval=0.2)
+
+    def tick(done: int, total: int) -> None:
+        seen[0] = done
+        if bar is not None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+    try:
+        yield tick
+    finally:
+        if bar is not None:
+            bar.close()
+    if seen[0]:
+        print(f"{command}: {seen[0]} {unit} in {time.perf_counter() - started:.1f} s", file=out)

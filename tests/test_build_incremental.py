@@ -1,0 +1,107 @@
+"""The build cache and the process pool change how fast a site is built, never what is built."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_build_strict import COMMENTARY, SERIES_3, edit, tree
+
+from duben.build import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "edition"
+THEME = Path(__file__).parents[1] / "theme"
+
+
+@pytest.fixture
+def edition(tmp_path: Path) -> Path:
+    """A private copy of the fixture edition, with its own theme, so edits stay here."""
+    root = tmp_path / "edition"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".duben-cache"))
+    shutil.copytree(THEME, root / "theme")
+    config = root / "duben.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "theme: ../../../theme", "theme: theme"), encoding="utf-8")
+    return root
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean(root: Path, out: Path) -> dict[str, bytes]:
+    build_site(root, out, strict=True, cache=False)
+    return tree(out)
+
+
+def test_a_warm_build_is_a_clean_build_and_writes_nothing(edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    assert (edition / ".duben-cache" / "site.pickle").is_file()
+    before = inodes(site)
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean")
+    assert inodes(site) == before  # every file hard-linked from the last build
+
+
+def test_an_edited_article_rewrites_exactly_the_files_that_show_it(
+        edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    old_bytes, old_inodes = tree(site), inodes(site)
+    edit(edition, COMMENTARY, "title: ", "title: 新")  # the title shows in lists and neighbours
+    build_site(edition, site, strict=True)
+    new_bytes = tree(site)
+    assert new_bytes == clean(edition, tmp_path / "clean")
+    changed = {p for p in new_bytes if new_bytes[p] != old_bytes.get(p)}
+    written = {p for p, ino in inodes(site).items() if old_inodes.get(p) != ino}
+    assert written == changed
+    assert "articles/zuofeng-jianshe/index.html" in changed and "index.html" in changed
+    assert "about/index.html" not in changed  # its bytes do not show the title
+
+
+def test_a_template_or_config_change_rebuilds_what_uses_it(edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    edit(edition, "theme/templates/base.html", "</footer>", "<p>新页脚</p>\n</footer>")
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean1")
+    edit(edition, "duben.yaml", "title: ", "title: 新")
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean2")
+
+
+def test_a_hand_edited_output_file_is_rebuilt(edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    page = site / "articles" / "lian-shang-fu-neng" / "index.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean")
+
+
+def test_a_cached_article_is_not_parsed_again(edition: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from duben.output import cache
+
+    build_site(edition, tmp_path / "site", strict=True)
+    parsed: list[Path] = []
+    real = cache.load_article
+    monkeypatch.setattr(cache, "load_article", lambda p, r: parsed.append(p) or real(p, r))
+    (edition / SERIES_3).touch()  # a new stat, the same bytes: hashed, not parsed
+    build_site(edition, tmp_path / "site", strict=True)
+    assert parsed == []
+    edit(edition, SERIES_3, "title: ", "title: 新")
+    build_site(edition, tmp_path / "site", strict=True)
+    assert [p.name for p in parsed] == [Path(SERIES_3).name]
+
+
+def test_the_process_pool_builds_what_one_process_builds(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from duben.output import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 4)  # many tasks for the two workers
+    build_site(edition, tmp_path / "one", strict=True, workers=1, cache=False)
+    build_site(edition, tmp_path / "two", strict=True, workers=2, cache=False)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
