@@ -9,7 +9,7 @@ from duben.atomic import discard, staging_dir, swap_in
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
-from duben.output.cache import build_key, open_cache
+from duben.output.cache import build_key, load_articles, load_pages, open_cache, stats
 from duben.output.linkcheck import check_links
 from duben.output.stream import workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
@@ -33,6 +33,15 @@ def build_site(root: Path, out: Path, *, strict: bool,
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     key = build_key(config, renderers, theme=config.theme_dir)
     store = open_cache(root, out, key, enabled=cache)
+    inputs = stats([*sorted(config.content_dir.glob("*/*.md")),
+                    *sorted(p for p in (config.theme_dir / "static").rglob("*") if p.is_file())])
+    last = store.unchanged(inputs, out)
+    if last is not None:                                # nothing changed: nothing to do
+        if strict and last:
+            raise DubenError(last)
+        return last
+    load_articles(store)
+    load_pages(store)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
     specs, render = _html(edition, config) if "html" in renderers else ([], None)
     files = _other_outputs(edition, config, renderers)
@@ -61,8 +70,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
         discard(staged)
         raise
     swap_in(staged, out)                                # the old site/ until this instant
-    store.save(stager.entries)
-    return sorted(warnings, key=Problem.sort_key)
+    warnings = sorted(warnings, key=Problem.sort_key)
+    store.save(stager.entries, out, warnings)
+    return warnings
 
 
 def with_base_url(config: Config, base_url: str | None) -> Config:

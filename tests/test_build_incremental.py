@@ -105,3 +105,22 @@ def test_the_process_pool_builds_what_one_process_builds(
     build_site(edition, tmp_path / "one", strict=True, workers=1, cache=False)
     build_site(edition, tmp_path / "two", strict=True, workers=2, cache=False)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_nothing_changed_means_nothing_is_loaded(edition: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from duben import build
+
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    loads: list[object] = []
+    real = build.load_edition
+    monkeypatch.setattr(build, "load_edition", lambda *a: loads.append(a) or real(*a))
+    assert build_site(edition, site, strict=True) == []
+    assert loads == []
+    (site / "stray.html").write_text("not ours", encoding="utf-8")  # the folder was touched
+    build_site(edition, site, strict=True)
+    assert len(loads) == 1 and not (site / "stray.html").exists()
+    (edition / "theme" / "static" / "style.css").write_text("body{}", encoding="utf-8")
+    build_site(edition, site, strict=True)
+    assert len(loads) == 2 and (site / "static" / "style.css").read_text() == "body{}"

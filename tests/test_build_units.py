@@ -133,6 +133,6 @@ def test_link_scan_reads_our_markup_like_a_parser() -> None:
     page = scan(html, "x/index.html", "https://example.org/")
     assert page.ids == {"top"}
     # Resolved from the page's own file, with the line of the page each link is on.
-    assert [(t.line, t.path, t.fragment, t.raw) for t in page.targets] == [
+    assert [(line, *t) for line, t in zip(page.lines, page.targets)] == [
         (4, "x/a/index.html", "top", "a/index.html?x=1&y=2#top"),
         (6, "x/static/x.svg", "", "static/x.svg")]

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from duben.model.article import Article
 
-WINDOW = 100  # members on either side of an article that may be related to it
+WINDOW = 25  # members on either side of an article that may be related to it
 
 
 class Group(Protocol):
@@ -64,7 +64,8 @@ def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str,
     Candidates are the `window` members on either side of the article in each of its
     groups (its neighbours in the archive), not every member: a common tag on a third
     of a 10,000-article archive would otherwise make this quadratic. Groups of up to
-    2 x window articles (every group of a single edition) are scored in full.
+    2 x window + 1 articles (every group of a 5-page edition holds at most 8) are scored
+    in full.
     """
     column = column_of.get(a.slug)
     series = series_of.get(a.slug)

@@ -10,6 +10,9 @@ Two stores, both plain pickles replaced atomically:
   what the page shows (duben/output/fingerprint.py). A page whose fingerprint is
   unchanged and whose file in the output folder is exactly as we wrote it (same size
   and mtime) is hard-linked into the staging folder instead of rendered.
+- inputs: the stat of every content and static file and of every output file, and
+  the warnings, of the last build. When nothing differs (the same build key, no input
+  touched, the output folder exactly as written) there is nothing to do at all.
 A missing, unreadable or stale cache only makes the build slower, never different.
 """
 from __future__ import annotations
@@ -52,6 +55,16 @@ class BuildCache:
     pages: dict[str, Entry] = field(default_factory=dict)
     fresh_articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
     parsed: int = 0  # content files parsed this build (the rest came from the cache)
+    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # at this build's start
+    last: tuple[Any, ...] = ()  # (inputs, outputs, warnings) of the last build
+
+    def unchanged(self, inputs: dict[str, tuple[int, int]], out: Path) -> list[Any] | None:
+        """The last build's warnings if it built exactly this, and `out` is untouched."""
+        self.inputs = inputs
+        if not self.last or self.last[0] != inputs:
+            return None
+        outputs = self.last[1]
+        return self.last[2] if _stats(out) == outputs else None
 
     def load_article(self, path: Path, root: Path) -> Article:
         """Article from the cache when the file is unchanged, else parsed (and remembered)."""
@@ -81,12 +94,14 @@ class BuildCache:
             return None
         return entry if (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns) else None
 
-    def save(self, pages: dict[str, Entry]) -> None:
+    def save(self, pages: dict[str, Entry], out: Path, warnings: list[Any]) -> None:
         """Remember this build; a cache that cannot be written is skipped, not an error."""
         if self.folder is None:
             return
         try:
             self.folder.mkdir(exist_ok=True)
+            _dump(self.folder / "inputs.pickle",
+                  (FORMAT, self.key, self.out, self.inputs, _stats(out), warnings))
             _dump(self.folder / "articles.pickle", (FORMAT, self.fresh_articles))
             _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
         except OSError:
@@ -100,13 +115,47 @@ def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCa
         return BuildCache(None, resolved, key)
     folder = root / CACHE_DIR
     cache = BuildCache(folder, resolved, key)
-    articles = _load(folder / "articles.pickle")
+    last = _load(folder / "inputs.pickle")
+    if last and last[0] == FORMAT and last[1:3] == (key, resolved):
+        cache.last = last[3:]
+    return cache
+
+
+def load_pages(cache: BuildCache) -> None:
+    """Read the per-page entries (only needed when something changed: they are large)."""
+    if cache.folder is None:
+        return
+    site = _load(cache.folder / "site.pickle")
+    if site and site[0] == FORMAT and site[1:3] == (cache.key, cache.out):
+        cache.pages = site[3]
+
+
+def load_articles(cache: BuildCache) -> None:
+    if cache.folder is None:
+        return
+    articles = _load(cache.folder / "articles.pickle")
     if articles and articles[0] == FORMAT:
         cache.articles = articles[1]
-    site = _load(folder / "site.pickle")
-    if site and site[0] == FORMAT and site[1:3] == (key, resolved):
-        cache.pages = site[3]
-    return cache
+
+
+def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
+    """Path -> (mtime_ns, size) of each file."""
+    out = {}
+    for path in files:
+        st = os.stat(path)
+        out[str(path)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under folder -> (mtime_ns, size); empty if there is no folder."""
+    found = {}
+    for here, _, names in os.walk(folder):
+        for name in names:
+            st = os.stat(os.path.join(here, name))
+            found[os.path.relpath(os.path.join(here, name), folder)] = (st.st_mtime_ns,
+                                                                        st.st_size)
+    return found
 
 
 def build_key(*parts: object, theme: Path) -> str:

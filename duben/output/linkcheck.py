@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-import sys
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import unescape
@@ -21,23 +21,37 @@ from urllib.parse import unquote, urlsplit
 from duben.errors import Problem
 from duben.output import urls
 
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One link on a page: the site file and #fragment it needs, where, and as written."""
-
-    path: str  # output path relative to the site folder
-    fragment: str  # unquoted; "" for none
-    line: int  # line of the page's HTML
-    raw: str  # the href as written, for the message
+Target = tuple[str, str, str]  # (site file, unquoted fragment or "", the href as written)
 
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
-    """The ids of one page and its distinct internal link targets, in page order."""
+    """One page's ids and its distinct internal link targets, in page order.
 
-    ids: frozenset[str]
+    Kept compact, since every page's links wait for the end of the build: the ids as
+    one string, targets shared between pages (the same few recur on every page), the
+    line of each target in an array.
+    """
+
+    id_text: str  # the ids, sorted, one a line
     targets: tuple[Target, ...]
+    lines: array[int]  # the line of the page's HTML each target is on
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.id_text.split("\n")) if self.id_text else frozenset()
+
+    def has_id(self, name: str) -> bool:
+        return f"\n{name}\n" in f"\n{self.id_text}\n"
+
+
+_SHARED: dict[Target, Target] = {}
+
+
+def shared(links: PageLinks) -> PageLinks:
+    """The same links, their targets shared with every other page's in this process."""
+    targets = tuple(_SHARED.setdefault(t, t) for t in links.targets)
+    return PageLinks(links.id_text, targets, links.lines)
 
 
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "area": "href",
@@ -54,7 +68,7 @@ def scan(html: str, here: str, base_url: str) -> PageLinks:
     counted as the scan moves forward, so a long page costs no more than its length."""
     html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
     ids: set[str] = set()
-    targets: dict[tuple[str, str, str], Target] = {}
+    targets: dict[Target, int] = {}
     line, counted = 1, 0
     for tag_match in _START_TAG.finditer(html):
         attrs = tag_match.group(2)
@@ -72,13 +86,9 @@ def scan(html: str, here: str, base_url: str) -> PageLinks:
             counted = tag_match.start()
             raw = values[attr]
             resolved = _resolve(raw, here, base_url)
-            if resolved is not None and (*resolved, raw) not in targets:
-                path, fragment = resolved
-                # Interned: the same targets (stylesheets, indexes) recur on every page,
-                # and every page's links are kept until the end of the build.
-                targets[(path, fragment, raw)] = Target(
-                    sys.intern(path), sys.intern(fragment), line, sys.intern(raw))
-    return PageLinks(frozenset(ids), tuple(targets.values()))
+            if resolved is not None:
+                targets.setdefault((*resolved, raw), line)
+    return shared(PageLinks("\n".join(sorted(ids)), tuple(targets), array("I", targets.values())))
 
 
 def _resolve(target: str, here: str, base_url: str) -> tuple[str, str] | None:
@@ -126,22 +136,24 @@ def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
     problems = []
     for here in sorted(pages):
         origin, links = pages[here]
-        for t in links.targets if links else ():
-            missing = _missing(t, files, pages)
+        if links is None:
+            continue
+        for (path, fragment, raw), line in zip(links.targets, links.lines):
+            missing = _missing(path, fragment, files, pages)
             if missing:
-                problems.append(Problem(origin, _source_line(root, origin, t.raw),
-                                        f"broken link {t.raw!r} on {here} (line {t.line}): "
+                problems.append(Problem(origin, _source_line(root, origin, raw),
+                                        f"broken link {raw!r} on {here} (line {line}): "
                                         f"{missing}"))
     return problems
 
 
-def _missing(t: Target, files: set[str],
+def _missing(path: str, fragment: str, files: set[str],
              pages: Mapping[str, tuple[str, PageLinks | None]]) -> str | None:
-    if t.path not in files:
-        return f"no file {t.path}"
-    target_links = pages.get(t.path, ("", None))[1]
-    if t.fragment and target_links is not None and t.fragment not in target_links.ids:
-        return f"no element with id {t.fragment!r} in {t.path}"
+    if path not in files:
+        return f"no file {path}"
+    target_links = pages.get(path, ("", None))[1]
+    if fragment and target_links is not None and not target_links.has_id(fragment):
+        return f"no element with id {fragment!r} in {path}"
     return None
 
 
