@@ -45,8 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _split(root: Path, *, force: bool) -> int:
     # Imported here so `build` never loads the importer and its dependencies.
     from duben.importer.split import run_split
+    from duben.progress import progress
 
-    report = run_split(root, force=force)
+    with progress("split", "seeds") as tick:
+        report = run_split(root, force=force, progress=tick)
     print(
         f"split: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.skipped_hand_edited)} skipped (edited by hand), "
