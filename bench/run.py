@@ -138,15 +138,20 @@ def main() -> None:
               "|---|---|---|---|---|")
         for name, (wall, cpu, peak) in r.items():
             print(f"| {name} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {1000 * wall / n:.2f} |")
-        cold, hugo_cold, pel = r["duben cold"][0], r["hugo cold"][0], r["pelican cold"][0]
-        print(f"\nduben cold / Hugo cold = {cold / hugo_cold:.2f} (target <= 2); "
-              f"Pelican / duben cold = {pel / cold:.2f} (target >= 4); "
-              f"duben warm / Hugo cold = {r['duben warm'][0] / hugo_cold:.2f} (target < 0.2); "
-              f"peak {r['duben cold'][2]:.0f} MiB (target < 300)", flush=True)
+        for i, what in ((0, "wall"), (1, "cpu")):
+            cold, hugo_cold, pel = r["duben cold"][i], r["hugo cold"][i], r["pelican cold"][i]
+            print(f"\n{what}: duben cold / Hugo cold = {cold / hugo_cold:.2f} (target <= 2); "
+                  f"Pelican / duben cold = {pel / cold:.2f} (target >= 4); duben warm / Hugo "
+                  f"cold = {r['duben warm'][i] / hugo_cold:.2f} (target < 0.2); duben 1 edit / "
+                  f"Hugo cold = {r['duben 1 edit'][i] / hugo_cold:.2f}")
+        print(f"peak {r['duben cold'][2]:.0f} MiB (target < 300); load now "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
     if len(results) > 1:
         small, large = min(results), max(results)
-        ratio = (results[large]["duben cold"][0] / large) / (results[small]["duben cold"][0] / small)
-        print(f"\nper-article cost, {large} vs {small}: {ratio:.2f}x (target <= 1.2)")
+        for i, what in ((0, "wall"), (1, "cpu")):
+            ratio = ((results[large]["duben cold"][i] / large)
+                     / (results[small]["duben cold"][i] / small))
+            print(f"\nper-article cost ({what}), {large} vs {small}: {ratio:.2f}x (target <= 1.2)")
 
 
 if __name__ == "__main__":

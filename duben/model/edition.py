@@ -242,7 +242,7 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
     authors_of = _groups_of(listed, authors)
     page_of = {p.id: p for p in pages}
     position = {a.slug: i for i, a in enumerate(listed)}
-    index_in = member_index([*series, *columns, *tags])
+    index_in = member_index([*series, *columns, *tags], tags_of)
     neighbours = {a.slug: neighbours_of(a, series_of, column_of, tags_of,
                                         page_of[a.page].articles, position, index_in)
                   for a in listed}

@@ -8,11 +8,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from duben.model.article import Article
 
 WINDOW = 25  # members on either side of an article that may be related to it
+TAG_IDS = -1  # the key of member_index's tag-id table (never an object id)
 
 
 class Group(Protocol):
@@ -36,7 +37,7 @@ class Neighbours:
 def neighbours_of(a: Article, series_of: Mapping[str, Group],
                   column_of: Mapping[str, Group], tags_of: Mapping[str, tuple[Group, ...]],
                   page: tuple[Article, ...], position: Mapping[str, int],
-                  index_in: Mapping[int, Mapping[str, int]]) -> Neighbours:
+                  index_in: Mapping[int, Any]) -> Neighbours:
     """`index_in[id(group)][slug]`: where an article stands in each group (built once)."""
     def around(items: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:
         return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
@@ -49,14 +50,19 @@ def neighbours_of(a: Article, series_of: Mapping[str, Group],
                       _related(a, series_of, column_of, tags_of, position, index_in))
 
 
-def member_index(groups: Iterable[Group]) -> dict[int, dict[str, int]]:
-    """id(group) -> {article slug: its index in the group}, for every group."""
-    return {id(g): {b.slug: i for i, b in enumerate(g.articles)} for g in groups}
+def member_index(groups: Iterable[Group],
+                 tags_of: Mapping[str, tuple[Group, ...]]) -> dict[int, Any]:
+    """id(group) -> {article slug: its index in the group}, for every group; and under
+    TAG_IDS, article slug -> the ids of its tags (scoring is then a set intersection)."""
+    index: dict[int, Any] = {id(g): {b.slug: i for i, b in enumerate(g.articles)}
+                             for g in groups}
+    index[TAG_IDS] = {slug: frozenset(map(id, gs)) for slug, gs in tags_of.items()}
+    return index
 
 
 def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str, Group],
              tags_of: Mapping[str, tuple[Group, ...]], position: Mapping[str, int],
-             index_in: Mapping[int, Mapping[str, int]], limit: int = 5,
+             index_in: Mapping[int, Any], limit: int = 5,
              window: int = WINDOW) -> tuple[Article, ...]:
     """Articles sharing series (3 points), column (2) or tags (1 each); best first, then in
     edition order.
@@ -69,7 +75,8 @@ def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str,
     """
     column = column_of.get(a.slug)
     series = series_of.get(a.slug)
-    mine = set(map(id, tags_of.get(a.slug, ())))
+    tag_ids = index_in[TAG_IDS]
+    mine = tag_ids[a.slug]
     found: dict[str, Article] = {}
     for group in (series, column, *tags_of.get(a.slug, ())):
         if group is None:
@@ -82,7 +89,6 @@ def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str,
     def key(slug: str) -> tuple[int, int]:
         score = 3 * (series is not None and series_of.get(slug) is series)
         score += 2 * (column is not None and column_of.get(slug) is column)
-        score += sum(1 for g in tags_of.get(slug, ()) if id(g) in mine)
-        return (-score, position[slug])
+        return (-(score + len(mine & tag_ids[slug])), position[slug])
 
     return tuple(found[slug] for slug in heapq.nsmallest(limit, found, key=key))
