@@ -52,7 +52,8 @@ def median_of(runs: int, cmd: list[str], before=None) -> tuple[float, float, flo
 
 def tmpfs(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
-    kind = subprocess.run(["stat", "-f", "-c", "%T", str(path)], capture_output=True, text=True)
+    kind = subprocess.run(["stat", "-f", "-c", "%T", str(path)], check=False,
+                          capture_output=True, text=True)
     if kind.stdout.strip() != "tmpfs" and os.geteuid() == 0:
         subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12g,mode=1777", "tmpfs", str(path)],
                        check=False)
@@ -78,7 +79,7 @@ def duben_project(corpus: Path) -> Path:
     root = corpus / "duben"
     text = "".join(p.read_text(encoding="utf-8")[:600] for p in (root / "content").glob("*/*.md"))
     series = sorted(set(re.findall(r'series: \{name: "([^"]+)"', text)))
-    columns = sorted(set(re.findall(r'^column: "([^"]+)"', text, re.M)))
+    columns = sorted(set(re.findall(r'^column: "([^"]+)"', text, re.MULTILINE)))
     s_slugs, c_slugs = unique_slugs(series), unique_slugs(columns)
     (root / "data").mkdir(exist_ok=True)
     (root / "data" / "columns.yaml").write_text("".join(
