@@ -58,7 +58,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     try:
         stager = Stager(out, staged, store, tick)
         if render is not None:                          # render + write + scan, streamed
-            stager.pages([(s.url, s.origin, s.deps) for s in specs], render,
+            stager.pages([(s.url, s.origin, s.deps, s.batch) for s in specs], render,
                          config.base_url, workers or workers_wanted(len(specs)))
         stager.files(files, config.base_url)
         if stager.problems:

@@ -47,13 +47,15 @@ CHUNK = 32  # pages a task: few enough tasks to keep both cores busy to the end
 
 def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
                base_url: str, workers: int, out: Path | None = None,
-               tick: Callable[[int], None] = lambda n: None) -> list[Made]:
+               tick: Callable[[int], None] = lambda n: None,
+               batches: Sequence[str] = ()) -> list[Made]:
     """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run.
 
-    A page whose bytes equal its file in `out` is hard-linked from there, not written."""
+    A page whose bytes equal its file in `out` is hard-linked from there, not written.
+    Pages of one batch (`batches[i]`, "" for none) go to one task, in index order."""
     global _JOB
     _JOB = _Job(render, paths, staged, base_url, out)
-    runs = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    runs = _runs(todo, batches)
     made: list[Made] = []
     try:
         if workers <= 1 or len(runs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -68,6 +70,20 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     finally:
         _JOB = None
     return sorted(made, key=lambda m: m.index)
+
+
+def _runs(todo: Sequence[int], batches: Sequence[str]) -> list[Sequence[int]]:
+    """Tasks: each batch whole (the long ones first, to keep both cores busy to the end),
+    then the other pages CHUNK at a time."""
+    grouped: dict[str, list[int]] = {}
+    loose = []
+    for i in todo:
+        batch = batches[i] if batches else ""
+        if batch:
+            grouped.setdefault(batch, []).append(i)
+        else:
+            loose.append(i)
+    return [*grouped.values(), *(loose[i:i + CHUNK] for i in range(0, len(loose), CHUNK))]
 
 
 def _work(indices: Sequence[int]) -> list[Made]:

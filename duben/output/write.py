@@ -57,20 +57,21 @@ class Stager:
         self.problems: list[Problem] = []
         self._dirs: set[Path] = set()
 
-    def pages(self, specs: Sequence[tuple[str, str, object]], render: Render, base_url: str,
-              workers: int) -> None:
-        """Pages given as (url, origin, deps): unchanged ones linked, the rest rendered."""
+    def pages(self, specs: Sequence[tuple[str, str, object, str]], render: Render,
+              base_url: str, workers: int) -> None:
+        """Pages given as (url, origin, deps, batch): unchanged ones linked, the rest
+        rendered (see stream.make_pages)."""
         digester = Digester()
-        paths = [urls.output_path(url) for url, _, _ in specs]
+        paths = [urls.output_path(url) for url, *_ in specs]
         prints: dict[int, str] = {}
         todo = []
-        for i, (url, origin, deps) in enumerate(specs):
+        for i, (url, origin, deps, _) in enumerate(specs):
             self.origins[paths[i]] = origin
             prints[i] = self._fingerprint(url, digester.digest(deps))
             if not self._reuse(paths[i], prints[i]):
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
-                            self.tick):
+                            self.tick, [batch for *_, batch in specs]):
             links = shared(m.links) if m.links else None  # one copy of each target, not one a page
             self.entries[paths[m.index]] = Entry(prints[m.index], m.size, m.mtime_ns, links)
             self.problems += m.problems

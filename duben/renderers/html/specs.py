@@ -35,6 +35,7 @@ class PageSpec:
     make: Callable[[], dict[str, Any]]  # the template context, built when rendered
     origin: str  # what claimed this URL, for collision errors
     deps: tuple[Any, ...]  # everything the page shows, for the build cache
+    batch: str = ""  # pages best rendered together, by one process (they share bodies)
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,10 @@ def _shallow(a: Article, e: Edition) -> tuple[Any, ...]:
 
 
 def _article_spec(e: Edition, config: Config, a: Article) -> PageSpec:
+    series = e.series_of.get(a.slug)
     return PageSpec(urls.article(a.slug), "article.html",
                     lambda: {"view": article_view(e, config, a)}, a.path,
-                    ("article.html", _shallow(a, e)))
+                    ("article.html", _shallow(a, e)), f"series {series.slug}" if series else "")
 
 
 def _series_print_spec(e: Edition, config: Config, s: Any) -> PageSpec:
@@ -149,8 +151,11 @@ def _series_print_spec(e: Edition, config: Config, s: Any) -> PageSpec:
                                       for n, a in s.slots if a}}
 
     installments = tuple(_shallow(a, e) for _, a in s.slots if a)
+    # Rendered after its installments' own pages, by the same process: their Markdown
+    # bodies are still in markdown.py's cache.
     return PageSpec(urls.series_print(s.slug), "series_print.html", make,
-                    f"series {s.name} (print)", ("series_print.html", s, installments))
+                    f"series {s.name} (print)", ("series_print.html", s, installments),
+                    f"series {s.slug}")
 
 
 def _group_specs(e: Edition, config: Config) -> Iterator[PageSpec]:
