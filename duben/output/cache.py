@@ -17,11 +17,13 @@ A missing, unreadable or stale cache only makes the build slower, never differen
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from duben.model.article import Article, load_article
 from duben.output.linkcheck import PageLinks
 
 CACHE_DIR = ".duben-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class BuildCache:
             self.folder.mkdir(exist_ok=True)
             _dump(self.folder / "inputs.pickle",
                   (FORMAT, self.key, self.out, self.inputs, _stats(out), warnings))
-            _dump(self.folder / "articles.pickle", (FORMAT, self.fresh_articles))
+            _dump(self.folder / "articles.pickle", FORMAT, (
+                (shown, *entry[:3], *_packed(entry[3]))
+                for shown, entry in self.fresh_articles.items()))
             _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
         except OSError:
             pass
@@ -133,9 +137,10 @@ def load_pages(cache: BuildCache) -> None:
 def load_articles(cache: BuildCache) -> None:
     if cache.folder is None:
         return
-    articles = _load(cache.folder / "articles.pickle")
-    if articles and articles[0] == FORMAT:
-        cache.articles = articles[1]
+    records = _load(cache.folder / "articles.pickle", records=True)
+    if records and records[0] == FORMAT:
+        cache.articles = {shown: (mtime, size, sha, dataclasses.replace(a, body=body.decode()))
+                          for shown, mtime, size, sha, a, body in records[1:]}
 
 
 def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
@@ -169,20 +174,39 @@ def build_key(*parts: object, theme: Path) -> str:
     return h.hexdigest()
 
 
-def _load(path: Path) -> Any:
+def _packed(article: Article) -> tuple[Article, bytes]:
+    """The article with its body as UTF-8 bytes. Pickling a str keeps a UTF-8 copy of it
+    inside the str for its lifetime: for every body of a large edition, that is tens
+    of MiB the build would hold only for having saved the cache."""
+    return dataclasses.replace(article, body=""), article.body.encode()
+
+
+def _load(path: Path, records: bool = False) -> Any:
+    """One pickled value, or (records=True) the list of values pickled one after another."""
     try:
         with path.open("rb") as f:
-            return pickle.load(f)
+            if not records:
+                return pickle.load(f)
+            values = []
+            while f.peek(1):
+                values.append(pickle.load(f))
+            return values
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
             TypeError, ValueError):
         return None
 
 
-def _dump(path: Path, value: object) -> None:
+def _dump(path: Path, *values: object) -> None:
+    """Pickle values (and the items of any generator among them) one after another,
+    forgetting each before the next, then replace `path` in one step."""
     fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                for item in value if isinstance(value, Iterator) else (value,):
+                    pickler.dump(item)
+                    pickler.clear_memo()  # the memo would keep every item alive
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
