@@ -9,6 +9,7 @@ same with one process or many (a test compares them).
 """
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duben.errors import Problem
-from duben.output.linkcheck import PageLinks, scan
+from duben.output.linkcheck import PageLinks, scan, shared
 
 Render = Callable[[int, list[Problem]], bytes]  # spec index -> page bytes
 
@@ -60,16 +61,22 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     try:
         if workers <= 1 or len(runs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             for done in map(_work, runs):
-                made += done
+                made += map(_kept, done)
                 tick(len(done))
         else:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for done in pool.imap_unordered(_work, runs):
-                    made += done
+                    made += map(_kept, done)
                     tick(len(done))
     finally:
         _JOB = None
     return sorted(made, key=lambda m: m.index)
+
+
+def _kept(m: Made) -> Made:
+    """What the parent keeps of a page until the end: its link targets shared with every
+    other page's (each result arrives with its own copies of the same few targets)."""
+    return dataclasses.replace(m, links=shared(m.links)) if m.links else m
 
 
 def _runs(todo: Sequence[int], batches: Sequence[str]) -> list[Sequence[int]]:

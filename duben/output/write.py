@@ -18,7 +18,7 @@ from duben.errors import DubenError, Problem
 from duben.output import urls
 from duben.output.cache import BuildCache, Entry
 from duben.output.fingerprint import Digester
-from duben.output.linkcheck import scan, shared
+from duben.output.linkcheck import scan
 from duben.output.stream import Render, link_file, make_pages
 
 Files = dict[str, tuple[bytes, str]]
@@ -72,8 +72,7 @@ class Stager:
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
                             self.tick, [batch for *_, batch in specs]):
-            links = shared(m.links) if m.links else None  # one copy of each target, not one a page
-            self.entries[paths[m.index]] = Entry(prints[m.index], m.size, m.mtime_ns, links)
+            self.entries[paths[m.index]] = Entry(prints[m.index], m.size, m.mtime_ns, m.links)
             self.problems += m.problems
 
     def files(self, files: Files, base_url: str) -> None:
