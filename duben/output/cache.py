@@ -70,6 +70,8 @@ class BuildCache:
 
     def load_article(self, path: Path, root: Path) -> Article:
         """Article from the cache when the file is unchanged, else parsed (and remembered)."""
+        if self.folder is None:  # caching is off: no stat, no hash
+            return load_article(path, root)
         shown = str(path.relative_to(root))
         st = path.stat()
         old = self.articles.get(shown)

@@ -65,10 +65,11 @@ class Stager:
         paths = [urls.output_path(url) for url, *_ in specs]
         prints: dict[int, str] = {}
         todo = []
+        caching = self.cache.folder is not None  # without a cache, no page is ever reused
         for i, (url, origin, deps, _) in enumerate(specs):
             self.origins[paths[i]] = origin
-            prints[i] = self._fingerprint(url, digester.digest(deps))
-            if not self._reuse(paths[i], prints[i]):
+            prints[i] = self._fingerprint(url, digester.digest(deps)) if caching else ""
+            if not (caching and self._reuse(paths[i], prints[i])):
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
                             self.tick, [batch for *_, batch in specs]):
