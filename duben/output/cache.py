@@ -139,10 +139,10 @@ def load_pages(cache: BuildCache) -> None:
 def load_articles(cache: BuildCache) -> None:
     if cache.folder is None:
         return
-    records = _load(cache.folder / "articles.pickle", records=True)
-    if records and records[0] == FORMAT:
+    records = _records(cache.folder / "articles.pickle")
+    if next(records, None) == FORMAT:  # then each body is decoded as its record is read
         cache.articles = {shown: (mtime, size, sha, dataclasses.replace(a, body=body.decode()))
-                          for shown, mtime, size, sha, a, body in records[1:]}
+                          for shown, mtime, size, sha, a, body in records}
 
 
 def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
@@ -183,19 +183,26 @@ def _packed(article: Article) -> tuple[Article, bytes]:
     return dataclasses.replace(article, body=""), article.body.encode()
 
 
-def _load(path: Path, records: bool = False) -> Any:
-    """One pickled value, or (records=True) the list of values pickled one after another."""
+def _load(path: Path) -> Any:
     try:
         with path.open("rb") as f:
-            if not records:
-                return pickle.load(f)
-            values = []
-            while f.peek(1):
-                values.append(pickle.load(f))
-            return values
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            TypeError, ValueError):
+            return pickle.load(f)
+    except _UNREADABLE:
         return None
+
+
+def _records(path: Path) -> Iterator[Any]:
+    """The values pickled one after another in `path`, read one at a time."""
+    try:
+        with path.open("rb") as f:
+            while f.peek(1):
+                yield pickle.load(f)
+    except _UNREADABLE:
+        return
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+               TypeError, ValueError)
 
 
 def _dump(path: Path, *values: object) -> None:
