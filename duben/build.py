@@ -9,7 +9,14 @@ from duben.atomic import discard, staging_dir, swap_in
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
-from duben.output.cache import build_key, load_articles, load_pages, open_cache, stats
+from duben.output.cache import (
+    BuildCache,
+    build_key,
+    load_articles,
+    load_pages,
+    open_cache,
+    stats,
+)
 from duben.output.linkcheck import check_links
 from duben.output.stream import workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
@@ -21,18 +28,20 @@ Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
 def build_site(root: Path, out: Path, *, strict: bool,
                renderers: tuple[str, ...] = ("html",), base_url: str | None = None,
                workers: int | None = None, cache: bool = True,
-               progress: Progress | None = None) -> list[Problem]:
+               progress: Progress | None = None,
+               memory: BuildCache | None = None) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
     only under strict. On any failure `out` is left exactly as it was. `base_url`
     overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
-    both cores for a large edition; `cache` uses and refreshes .duben-cache/.
+    both cores for a large edition; `cache` uses and refreshes .duben-cache/;
+    `memory` is a cache kept between builds instead (`serve`: nothing to load or save).
     """
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     key = build_key(config, renderers, theme=config.theme_dir)
-    store = open_cache(root, out, key, enabled=cache)
+    store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
     inputs = stats([*sorted(config.content_dir.glob("*/*.md")),
                     *sorted(p for p in (config.theme_dir / "static").rglob("*") if p.is_file())])
     last = store.unchanged(inputs, out)
@@ -40,8 +49,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
         if strict and last:
             raise DubenError(last)
         return last
-    load_articles(store)
-    load_pages(store)
+    if memory is None:
+        load_articles(store)
+        load_pages(store)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
     specs, render = _html(edition, config) if "html" in renderers else ([], None)
     files = _other_outputs(edition, config, renderers)

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from duben.build import build_site, with_base_url
 from duben.errors import DubenError
 from duben.model.config import CONFIG_FILE, load_config
+from duben.output.cache import BuildCache
 
 DEBOUNCE = 0.15  # seconds of quiet before a rebuild: an editor's save-all is one change
 POLL_MS = 250  # how often the watched folders are looked at
@@ -46,6 +47,8 @@ class Preview:
         self.root, self.folder, self.base_url, self.log = root, folder, base_url, log
         self.errors: list[str] = []
         self.builds = 0
+        # The build cache stays in memory between rebuilds: nothing to load or save.
+        self.memory = BuildCache(None, str(folder.resolve()))
         self._changed = threading.Event()
         self._last_change = 0.0
         self._resplit = False
@@ -65,7 +68,8 @@ class Preview:
                 from duben.importer.split import run_split
 
                 run_split(self.root)
-            warnings = build_site(self.root, self.folder, strict=False, base_url=self.base_url)
+            warnings = build_site(self.root, self.folder, strict=False, base_url=self.base_url,
+                                  memory=self.memory)
             self.errors = []
             for w in warnings:
                 self.log(f"warning: {w}")

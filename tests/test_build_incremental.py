@@ -124,3 +124,19 @@ def test_nothing_changed_means_nothing_is_loaded(edition: Path, tmp_path: Path,
     (edition / "theme" / "static" / "style.css").write_text("body{}", encoding="utf-8")
     build_site(edition, site, strict=True)
     assert len(loads) == 2 and (site / "static" / "style.css").read_text() == "body{}"
+
+
+def test_a_cache_kept_in_memory_builds_what_a_clean_build_does(
+        edition: Path, tmp_path: Path) -> None:
+    from duben.output.cache import BuildCache
+
+    site = tmp_path / "site"
+    memory = BuildCache(None, str(site.resolve()))  # as `serve` keeps it
+    build_site(edition, site, strict=True, memory=memory)
+    before = inodes(site)
+    build_site(edition, site, strict=True, memory=memory)
+    assert inodes(site) == before
+    edit(edition, SERIES_3, "title: ", "title: 新")
+    build_site(edition, site, strict=True, memory=memory)
+    assert tree(site) == clean(edition, tmp_path / "clean")
+    assert not (edition / ".duben-cache").exists()  # nothing written to disk

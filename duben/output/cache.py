@@ -50,9 +50,10 @@ class Entry:
 class BuildCache:
     """What the last build of this project into this output folder knew."""
 
-    folder: Path | None  # None: caching is off
+    folder: Path | None  # where it is saved; None: kept in memory only, if at all
     out: str  # the output folder, resolved
     key: str = ""
+    enabled: bool = True
     articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
     pages: dict[str, Entry] = field(default_factory=dict)
     fresh_articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
@@ -70,7 +71,7 @@ class BuildCache:
 
     def load_article(self, path: Path, root: Path) -> Article:
         """Article from the cache when the file is unchanged, else parsed (and remembered)."""
-        if self.folder is None:  # caching is off: no stat, no hash
+        if not self.enabled:  # caching is off: no stat, no hash
             return load_article(path, root)
         shown = str(path.relative_to(root))
         st = path.stat()
@@ -98,17 +99,28 @@ class BuildCache:
             return None
         return entry if (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns) else None
 
+    def rekey(self, key: str) -> BuildCache:
+        """This cache (kept in memory, as `serve` keeps it) for a build under `key`."""
+        if key != self.key:
+            self.key, self.pages, self.last = key, {}, ()
+        self.fresh_articles = {}  # a failed build may have left some
+        return self
+
     def save(self, pages: dict[str, Entry], out: Path, warnings: list[Any]) -> None:
-        """Remember this build; a cache that cannot be written is skipped, not an error."""
+        """Remember this build, in memory and (with a folder) on disk; a cache that
+        cannot be written is skipped, not an error."""
+        if not self.enabled:
+            return
+        self.articles, self.fresh_articles, self.pages = self.fresh_articles, {}, pages
+        self.last = (self.inputs, _stats(out), warnings)
         if self.folder is None:
             return
         try:
             self.folder.mkdir(exist_ok=True)
-            _dump(self.folder / "inputs.pickle",
-                  (FORMAT, self.key, self.out, self.inputs, _stats(out), warnings))
+            _dump(self.folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
             _dump(self.folder / "articles.pickle", FORMAT, (
                 (shown, *entry[:3], *_packed(entry[3]))
-                for shown, entry in self.fresh_articles.items()))
+                for shown, entry in self.articles.items()))
             _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
         except OSError:
             pass
@@ -118,7 +130,7 @@ def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCa
     """The cache for building `root` into `out` under build key `key` (empty if none)."""
     resolved = str(out.resolve())
     if not enabled:
-        return BuildCache(None, resolved, key)
+        return BuildCache(None, resolved, key, enabled=False)
     folder = root / CACHE_DIR
     cache = BuildCache(folder, resolved, key)
     last = _load(folder / "inputs.pickle")

@@ -65,7 +65,7 @@ class Stager:
         paths = [urls.output_path(url) for url, *_ in specs]
         prints: dict[int, str] = {}
         todo = []
-        caching = self.cache.folder is not None  # without a cache, no page is ever reused
+        caching = self.cache.enabled  # without a cache, no page is ever reused
         for i, (url, origin, deps, _) in enumerate(specs):
             self.origins[paths[i]] = origin
             prints[i] = self._fingerprint(url, digester.digest(deps)) if caching else ""
