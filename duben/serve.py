@@ -49,6 +49,7 @@ class Preview:
         self.builds = 0
         # The build cache stays in memory between rebuilds: nothing to load or save.
         self.memory = BuildCache(None, str(folder.resolve()))
+        self.building = False
         self._changed = threading.Event()
         self._last_change = 0.0
         self._resplit = False
@@ -62,6 +63,7 @@ class Preview:
     def rebuild(self) -> None:
         """Split if a seed changed, then build; on failure keep the last good site."""
         started = time.perf_counter()
+        self.building = True
         try:
             if self._resplit:
                 self._resplit = False
@@ -80,6 +82,8 @@ class Preview:
         except Exception as exc:  # noqa: BLE001 -- a bug must not stop the preview either
             self.errors = [f"internal error: {type(exc).__name__}: {exc}"]
             self.log(traceback.format_exc())
+        finally:
+            self.building = False
         self.builds += 1
 
     def run(self, reload: Callable[[], None]) -> None:
@@ -136,6 +140,26 @@ class Preview:
         return [body]
 
 
+def _watcher(preview: Preview) -> Any:
+    """livereload's polling watcher, paused while a build runs (a change made meanwhile is
+    seen right after it) and spaced out to 4x its own cost, so that stat-ing every file
+    of a large project does not take the build's CPU."""
+    from livereload.watcher import Watcher
+
+    class PreviewWatcher(Watcher):
+        next_look = 0.0
+
+        def examine(self) -> tuple[str | None, Any]:
+            started = time.monotonic()
+            if preview.building or started < self.next_look:
+                return None, None
+            found = super().examine()
+            self.next_look = time.monotonic() + 4 * (time.monotonic() - started)
+            return found
+
+    return PreviewWatcher()
+
+
 def _with_banner(body: bytes, errors: list[str]) -> bytes:
     """The page with the build errors shown on top of it."""
     text = html.escape("\n".join(errors))
@@ -152,7 +176,6 @@ def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> N
     """Build, then serve at http://host:port<base path> until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
-    from livereload.watcher import Watcher
     from tornado.ioloop import IOLoop, PeriodicCallback
 
     folder = Path(tempfile.mkdtemp(prefix="duben-preview-")) / "site"
@@ -163,7 +186,7 @@ def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> N
         (folder / "index.html").write_text("<!DOCTYPE html><title>duben</title><body></body>",
                                            encoding="utf-8")
     base_path = preview.base_path() if not preview.errors else "/"
-    server = Server(app=preview.app(base_path), watcher=Watcher())
+    server = Server(app=preview.app(base_path), watcher=_watcher(preview))
     for name in WATCHED:
         if (root / name).exists():
             server.watch(str(root / name), partial(preview.changed, name == "seeds"),
