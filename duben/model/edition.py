@@ -203,11 +203,12 @@ def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list
 
 
 def _index(all_articles: list[Article], config: Config) -> Edition:
-    ordered = sorted(all_articles, key=lambda a: (a.page, a.source.order))
+    page_id = {id(a): a.page for a in all_articles}  # Article.page parses a path each call
+    ordered = sorted(all_articles, key=lambda a: (page_id[id(a)], a.source.order))
     listed = [a for a in ordered if a.kind in LISTED_KINDS]
     by_page: dict[str, list[Article]] = defaultdict(list)
     for a in ordered:
-        by_page[a.page].append(a)
+        by_page[page_id[id(a)]].append(a)
     pages = tuple(
         Page(pid, n, config.page_info(pid).label or f"版面 {n}", config.page_info(pid),
              tuple(a for a in items if a.kind in LISTED_KINDS),
@@ -244,7 +245,7 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
     position = {a.slug: i for i, a in enumerate(listed)}
     index_in = member_index([*series, *columns, *tags], tags_of)
     neighbours = {a.slug: neighbours_of(a, series_of, column_of, tags_of,
-                                        page_of[a.page].articles, position, index_in)
+                                        page_of[page_id[id(a)]].articles, position, index_in)
                   for a in listed}
     return Edition(
         articles=tuple(listed), pages=pages, series=tuple(series), columns=tuple(columns),

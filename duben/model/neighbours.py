@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from duben.model.article import Article
 
-WINDOW = 25  # members on either side of an article that may be related to it
+WINDOW = 10  # members on either side of an article that may be related to it
 TAG_IDS = -1  # the key of member_index's tag-id table (never an object id)
 
 

@@ -35,14 +35,13 @@ class Digester:
     def _walk(self, value: object) -> str:
         if value is None or isinstance(value, (str, int, float, bool)):
             return repr(value)
-        if not dataclasses.is_dataclass(value):  # a container made for this page
-            return self._short(self._parts(value))
         key = id(value)
         hit = self._seen.get(key)
         if hit is not None and hit[0] is value:
             return hit[1]
         text = self._short(self._parts(value))
-        self._seen[key] = (value, text)  # keeps value alive, so its id is not reused
+        if dataclasses.is_dataclass(value):  # shared and frozen; a container is made per page
+            self._seen[key] = (value, text)  # keeps value alive, so its id is not reused
         return text
 
     @staticmethod

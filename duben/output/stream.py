@@ -44,6 +44,7 @@ class _Job:
 
 _JOB: _Job | None = None  # set in the parent just before the fork; read by the workers
 CHUNK = 32  # pages a task: few enough tasks to keep both cores busy to the end
+SMALL = 100  # fewer pages to render than this (an edit): starting a pool costs more
 
 
 def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
@@ -59,7 +60,8 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     runs = _runs(todo, batches)
     made: list[Made] = []
     try:
-        if workers <= 1 or len(runs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if (workers <= 1 or len(todo) < SMALL or len(runs) <= 1
+                or "fork" not in multiprocessing.get_all_start_methods()):
             for done in map(_work, runs):
                 made += map(_kept, done)
                 tick(len(done))

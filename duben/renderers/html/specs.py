@@ -103,8 +103,9 @@ def _content_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
             "chunk": chunk, "pager": Pager(n, home_urls),
             "series": e.series if n == 1 else (), "columns": e.columns if n == 1 else ()},
             "home page" if n == 1 else f"home page {n}")
-    for a in e.articles:
-        yield _article_spec(e, config, a)
+    for p in e.pages:
+        for a in p.articles:  # the same order as e.articles
+            yield _article_spec(e, config, a, p)
     yield _spec(urls.PAGES, "pages.html", {"edition": e}, "page index")
     for i, p in enumerate(e.pages):
         yield _page_spec(p, e.pages[i - 1] if i > 0 else None,
@@ -129,20 +130,23 @@ def _page_spec(p: Page, prev: Page | None, nxt: Page | None) -> PageSpec:
                      prev and prev.id, nxt and nxt.id))
 
 
-def _shallow(a: Article, e: Edition) -> tuple[Any, ...]:
-    """What an article page shows of its groups and page: names and slugs, not members."""
-    page = e.page_of[a.page]
+def _shallow(a: Article, e: Edition, page: Page) -> tuple[Any, ...]:
+    """What an article page shows of its groups and page: names and slugs, not members
+    (as one string: this is digested for every article page of every build)."""
     groups = (e.series_of.get(a.slug), e.column_of.get(a.slug), *e.tags_of[a.slug],
               *e.authors_of[a.slug])
-    return (a, e.neighbours[a.slug], (page.id, page.number, page.label, page.info),
-            tuple((type(g).__name__, g.name, g.slug) if g else None for g in groups))
+    names = "\x1f".join(f"{type(g).__name__}\x1e{g.name}\x1e{g.slug}" if g else ""
+                        for g in groups)
+    return (a, e.neighbours[a.slug], f"{page.id}\x1e{page.number}\x1e{page.label}", page.info,
+            names)
 
 
-def _article_spec(e: Edition, config: Config, a: Article) -> PageSpec:
+def _article_spec(e: Edition, config: Config, a: Article, page: Page) -> PageSpec:
     series = e.series_of.get(a.slug)
     return PageSpec(urls.article(a.slug), "article.html",
                     lambda: {"view": article_view(e, config, a)}, a.path,
-                    ("article.html", _shallow(a, e)), f"series {series.slug}" if series else "")
+                    ("article.html", _shallow(a, e, page)),
+                    f"series {series.slug}" if series else "")
 
 
 def _series_print_spec(e: Edition, config: Config, s: Any) -> PageSpec:
@@ -150,7 +154,8 @@ def _series_print_spec(e: Edition, config: Config, s: Any) -> PageSpec:
         return {"group": s, "views": {n: article_view(e, config, a, prefix=f"p{n}-")
                                       for n, a in s.slots if a}}
 
-    installments = tuple(_shallow(a, e) for _, a in s.slots if a)
+    page_of = {a.slug: p for p in e.pages for a in p.articles if a.series}
+    installments = tuple(_shallow(a, e, page_of[a.slug]) for _, a in s.slots if a)
     # Rendered after its installments' own pages, by the same process: their Markdown
     # bodies are still in markdown.py's cache.
     return PageSpec(urls.series_print(s.slug), "series_print.html", make,
