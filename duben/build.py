@@ -5,7 +5,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from duben.atomic import discard, staging_dir, swap_in
+from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
@@ -20,6 +20,7 @@ from duben.output.cache import (
 from duben.output.linkcheck import check_links
 from duben.output.stream import workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
+from duben.paths import check_output, project_files, url_key
 from duben.renderers import available
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
@@ -39,11 +40,14 @@ def build_site(root: Path, out: Path, *, strict: bool,
     both cores for a large edition; `cache` uses and refreshes .duben-cache/;
     `memory` is a cache kept between builds instead (`serve`: nothing to load or save).
     """
+    check_output(root, out)                             # never over seeds/, content/, theme/
+    recover_target(out)                                 # repair what a killed run left
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     key = build_key(config, renderers, theme=config.theme_dir)
     store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
-    inputs = stats([*sorted(config.content_dir.glob("*/*.md")),
-                    *sorted(p for p in (config.theme_dir / "static").rglob("*") if p.is_file())])
+    inputs = stats([*project_files(config.content_dir, root, "*/*.md")[0],  # what is read:
+                    *project_files(root / "seeds", root, "*.txt")[0],  # (lines are checked)
+                    *project_files(config.theme_dir / "static", root)[0]])
     last = store.unchanged(inputs, out)
     if last is not None:                                # nothing changed: nothing to do
         if strict and last:
@@ -54,7 +58,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_pages(store)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
     specs, render = _html(edition, config) if "html" in renderers else ([], None)
-    files = _other_outputs(edition, config, renderers)
+    files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)
     claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
     done = [0]
@@ -64,22 +68,25 @@ def build_site(root: Path, out: Path, *, strict: bool,
         if progress:
             progress(done[0], len(specs) + len(files))
 
-    staged = staging_dir(out)
+    staged = staging_dir(out)                           # locked until swapped or discarded
     try:
         stager = Stager(out, staged, store, tick)
-        if render is not None:                          # render + write + scan, streamed
-            stager.pages([(s.url, s.origin, s.deps, s.batch) for s in specs], render,
-                         config.base_url, workers or workers_wanted(len(specs)))
-        stager.files(files, config.base_url)
+        try:
+            if render is not None:                      # render + write + scan, streamed
+                stager.pages([(s.url, s.origin, s.deps, s.batch) for s in specs], render,
+                             config.base_url, workers or workers_wanted(len(specs)))
+            stager.files(files, config.base_url)
+        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+            raise write_failed(exc, staged, out) from None
         if stager.problems:
             raise DubenError(stager.problems)
         warnings += check_links(stager.linked_pages(), set(stager.entries), root)
         if strict and warnings:
             raise DubenError(warnings)
+        swap_in(staged, out)                            # the old site/ until this instant
     except BaseException:
         discard(staged)
         raise
-    swap_in(staged, out)                                # the old site/ until this instant
     warnings = sorted(warnings, key=Problem.sort_key)
     store.save(stager.entries, out, warnings)
     return warnings
@@ -110,20 +117,21 @@ def _html(edition: Edition, config: Config) -> tuple[list, Callable[[int, list[P
     return specs, render
 
 
-def _other_outputs(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:
-    """Files of the renderers other than the streamed HTML site (each returns Files)."""
+def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:
+    """Run the chosen renderers (each returns Files; the HTML site is streamed instead);
+    two files claiming one URL fail, compared by the file they write ('a/../b' is 'b')."""
     chosen = available()
     files: Files = {}
     problems: list[Problem] = []
+    claimed: dict[str, str] = {}  # normalised output path -> URL
     for name in names:
-        if name == "html":
-            continue
         for url, (data, origin) in chosen[name](edition, config).items():
-            if url in files:
-                problems.append(Problem(origin, None,
-                                        f"URL {url!r} is also claimed by {files[url][1]}"))
+            key = url_key(url)
+            if key in claimed:
+                problems.append(Problem(origin, None, f"URL {url!r} is also claimed by "
+                                        f"{files[claimed[key]][1]}"))
             else:
-                files[url] = (data, origin)
+                files[url], claimed[key] = (data, origin), url
     if problems:
         raise DubenError(problems)
     return files

@@ -19,6 +19,7 @@ from duben.errors import DubenError, Problem
 from duben.model.article import Article, load_article
 from duben.model.config import Config, PageInfo, Term
 from duben.model.neighbours import Neighbours, member_index, neighbours_of
+from duben.paths import project_files
 from duben.slugs import unique_slugs
 
 LISTED_KINDS = ("article", "commentary", "profile", "brief", "photo")  # not notice
@@ -83,8 +84,8 @@ def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_ar
     """Read content/, check it whole, build the indexes; return (edition, warnings).
 
     `load(path, root)` reads one content file (the build passes its cache's loader)."""
-    files = sorted(config.content_dir.glob("*/*.md"))
-    problems: list[Problem] = []
+    # Sorted; a symlink leaving the project is a problem, never read (paths.py).
+    files, problems = project_files(config.content_dir, config.root, "*/*.md")
     articles: list[Article] = []
     for path in files:
         try:

@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import duben
+from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import Article, load_article
 from duben.output.linkcheck import PageLinks
 
 CACHE_DIR = ".duben-cache"
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ class BuildCache:
     out: str  # the output folder, resolved
     key: str = ""
     enabled: bool = True
-    articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
+    # content file -> (mtime_ns, size, sha256, Article, (mtime_ns, size) of its seed or None)
+    articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     pages: dict[str, Entry] = field(default_factory=dict)
-    fresh_articles: dict[str, tuple[int, int, str, Article]] = field(default_factory=dict)
+    fresh_articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     parsed: int = 0  # content files parsed this build (the rest came from the cache)
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # at this build's start
     last: tuple[Any, ...] = ()  # (inputs, outputs, warnings) of the last build
@@ -70,22 +72,27 @@ class BuildCache:
         return self.last[2] if _stats(out) == outputs else None
 
     def load_article(self, path: Path, root: Path) -> Article:
-        """Article from the cache when the file is unchanged, else parsed (and remembered)."""
+        """Article from the cache when the file is unchanged, else parsed (and remembered).
+
+        Loading also checks the article's lines against its seed, so the seed's stat is
+        part of the key: a changed seed re-checks every article that cites it."""
         if not self.enabled:  # caching is off: no stat, no hash
             return load_article(path, root)
         shown = str(path.relative_to(root))
         st = path.stat()
         old = self.articles.get(shown)
-        if old and old[:2] == (st.st_mtime_ns, st.st_size):
+        seed = _seed_stat(root, old[3]) if old else None
+        if old and old[:2] == (st.st_mtime_ns, st.st_size) and old[4] == seed:
             self.fresh_articles[shown] = old
             return old[3]
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        if old and old[2] == sha:
+        sha = hashlib.sha256(read_bytes(path, shown, MAX_ARTICLE)).hexdigest()  # size-checked
+        if old and old[2] == sha and old[4] == seed:
             article = old[3]
         else:
             article = load_article(path, root)
             self.parsed += 1
-        self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article)
+        self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article,
+                                      _seed_stat(root, article))
         return article
 
     def reusable(self, out: Path, path: str, fingerprint: str) -> Entry | None:
@@ -119,7 +126,7 @@ class BuildCache:
             self.folder.mkdir(exist_ok=True)
             _dump(self.folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
             _dump(self.folder / "articles.pickle", FORMAT, (
-                (shown, *entry[:3], *_packed(entry[3]))
+                (shown, *entry[:3], *_packed(entry[3]), entry[4])
                 for shown, entry in self.articles.items()))
             _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
         except OSError:
@@ -153,8 +160,8 @@ def load_articles(cache: BuildCache) -> None:
         return
     records = _records(cache.folder / "articles.pickle")
     if next(records, None) == FORMAT:  # then each body is decoded as its record is read
-        cache.articles = {shown: (mtime, size, sha, dataclasses.replace(a, body=body.decode()))
-                          for shown, mtime, size, sha, a, body in records}
+        cache.articles = {shown: (mtime, size, sha, dataclasses.replace(a, body=body.decode()),
+                                  seed) for shown, mtime, size, sha, a, body, seed in records}
 
 
 def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
@@ -186,6 +193,14 @@ def build_key(*parts: object, theme: Path) -> str:
                            and "__pycache__" not in p.parts):
             h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+def _seed_stat(root: Path, article: Article) -> tuple[int, int] | None:
+    try:
+        st = os.stat(root / article.source.file)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _packed(article: Article) -> tuple[Article, bytes]:

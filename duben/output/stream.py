@@ -18,6 +18,7 @@ from pathlib import Path
 
 from duben.errors import Problem
 from duben.output.linkcheck import PageLinks, scan, shared
+from duben.paths import join_inside
 
 Render = Callable[[int, list[Problem]], bytes]  # spec index -> page bytes
 
@@ -105,7 +106,7 @@ def _make(job: _Job, index: int) -> Made:
     problems: list[Problem] = []
     data = job.render(index, problems)
     here = job.paths[index]
-    path = job.staged / here
+    path = join_inside(job.staged, here)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not (job.out is not None and _same(job.out / here, data) and link_file(job.out / here, path)):
         path.write_bytes(data)

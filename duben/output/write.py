@@ -20,28 +20,35 @@ from duben.output.cache import BuildCache, Entry
 from duben.output.fingerprint import Digester
 from duben.output.linkcheck import scan
 from duben.output.stream import Render, link_file, make_pages
+from duben.paths import join_inside, project_files, url_key
 
 Files = dict[str, tuple[bytes, str]]
 
 
 def static_files(static_dir: Path, root: Path) -> Files:
     """Every file of theme/static under static/, plus .nojekyll."""
+    # A symlink leaving the project (theme/static/x -> /etc/shadow) is an error, not a file.
+    files, problems = project_files(static_dir, root)
+    if problems:
+        raise DubenError(problems)
     out: Files = {urls.static(p.relative_to(static_dir).as_posix()): (p.read_bytes(), _shown(p, root))
-                  for p in sorted(static_dir.rglob("*")) if p.is_file()}
+                  for p in files}
     # GitHub Pages would otherwise run Jekyll, which hides files starting with '_' or '.'.
     out[urls.NOJEKYLL] = (b"", "build")
     return out
 
 
 def claim(specs: Sequence[tuple[str, str]], files: Files) -> None:
-    """Fail if two pages or files claim one URL; `specs` are (url, origin) in order."""
+    """Fail if two pages or files claim one URL; `specs` are (url, origin) in order.
+    URLs are compared by the file they are written to ('a/../b' is 'b'; case-folded)."""
     seen: dict[str, str] = {}
     problems = []
     for url, origin in [*specs, *((u, o) for u, (_, o) in files.items())]:
-        if url in seen:
-            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by {seen[url]}"))
+        key = url_key(url)
+        if key in seen:
+            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by {seen[key]}"))
         else:
-            seen[url] = origin
+            seen[key] = origin
     if problems:
         raise DubenError(problems)
 
@@ -117,7 +124,7 @@ class Stager:
         return True
 
     def _dir_of(self, path: str) -> Path:
-        folder = (self.staged / path).parent
+        folder = join_inside(self.staged, path).parent
         if folder not in self._dirs:
             folder.mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
