@@ -185,7 +185,10 @@ def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> N
         folder.mkdir(parents=True)
         (folder / "index.html").write_text("<!DOCTYPE html><title>duben</title><body></body>",
                                            encoding="utf-8")
-    base_path = preview.base_path() if not preview.errors else "/"
+    try:
+        base_path = preview.base_path()
+    except DubenError:  # duben.yaml itself is broken: serve at the root until it is fixed
+        base_path = "/"
     server = Server(app=preview.app(base_path), watcher=_watcher(preview))
     for name in WATCHED:
         if (root / name).exists():
