@@ -20,7 +20,7 @@ from duben.output.cache import (
 from duben.output.linkcheck import check_links
 from duben.output.stream import workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
-from duben.paths import check_output, project_files, url_key
+from duben.paths import check_output, url_key
 from duben.renderers import available
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
@@ -45,9 +45,10 @@ def build_site(root: Path, out: Path, *, strict: bool,
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     key = build_key(config, renderers, theme=config.theme_dir)
     store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
-    inputs = stats([*project_files(config.content_dir, root, "*/*.md")[0],  # what is read:
-                    *project_files(root / "seeds", root, "*.txt")[0],  # (lines are checked)
-                    *project_files(config.theme_dir / "static", root)[0]])
+    # What a build reads (seeds: lines are checked). A plain listing: a new or changed
+    # file, symlinks included, changes this, and the full build checks it (paths.py).
+    inputs = stats([*sorted(config.content_dir.glob("*/*.md")), *sorted(root.glob("seeds/*.txt")),
+                    *sorted((config.theme_dir / "static").rglob("*"))])
     last = store.unchanged(inputs, out)
     if last is not None:                                # nothing changed: nothing to do
         if strict and last:

@@ -165,11 +165,14 @@ def load_articles(cache: BuildCache) -> None:
 
 
 def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
-    """Path -> (mtime_ns, size) of each file."""
+    """Path -> (mtime_ns, size) of each path ((0, 0) for one that cannot be read)."""
     out = {}
     for path in files:
-        st = os.stat(path)
-        out[str(path)] = (st.st_mtime_ns, st.st_size)
+        try:
+            st = os.stat(path)
+            out[str(path)] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            out[str(path)] = (0, 0)
     return out
 
 
