@@ -34,9 +34,11 @@ def progress(command: str, unit: str, terminal: TextIO | None = None,
     def tick(done: int, total: int) -> None:
         seen[0] = done
         if bar is not None:
-            if bar.total != total:
-                bar.total = total
+            resized = bar.total != total
+            bar.total = total
             bar.update(done - bar.n)
+            if resized or done == total:  # update() redraws at most every mininterval
+                bar.refresh()
 
     try:
         yield tick
