@@ -33,6 +33,7 @@ from duben.build import build_site, with_base_url
 from duben.errors import DubenError
 from duben.model.config import CONFIG_FILE, load_config
 from duben.output.cache import BuildCache
+from duben.paths import SITE_MARK
 
 DEBOUNCE = 0.15  # seconds of quiet before a rebuild: an editor's save-all is one change
 POLL_MS = 250  # how often the watched folders are looked at
@@ -185,6 +186,7 @@ def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> N
         folder.mkdir(parents=True)
         (folder / "index.html").write_text("<!DOCTYPE html><title>duben</title><body></body>",
                                            encoding="utf-8")
+        (folder / SITE_MARK).touch()  # a folder duben built, so the next build may replace it
     try:
         base_path = preview.base_path()
     except DubenError:  # duben.yaml itself is broken: serve at the root until it is fixed

@@ -135,3 +135,27 @@ def test_a_bad_edit_shows_the_error_and_keeps_the_last_good_site(
     edit(edition, COMMENTARY, "kind: [", "kind: ")
     next_reload()
     assert "duben-build-error" not in get(server + ARTICLE)[1]
+
+
+def test_a_project_broken_from_the_start_is_served_once_fixed(edition: Path) -> None:  # noqa: F811
+    edit(edition, COMMENTARY, "kind: ", "kind: [")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root",
+                             str(edition), "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def shows(text: str) -> bool:
+            try:
+                return text in get(base + "/duben/")[1]
+            except OSError:
+                return False
+
+        wait_for(lambda: shows("invalid YAML"), "the error page")
+        edit(edition, COMMENTARY, "kind: [", "kind: ")
+        wait_for(lambda: get(base + ARTICLE)[0] == 200, "the fixed site")
+        assert "duben-build-error" not in get(base + ARTICLE)[1]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
