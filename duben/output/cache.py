@@ -69,7 +69,8 @@ class BuildCache:
         if not self.last or self.last[0] != inputs:
             return None
         outputs = self.last[1]
-        return self.last[2] if _stats(out) == outputs else None
+        # A cache kept in memory (serve) builds into a private folder nobody else touches.
+        return self.last[2] if outputs is None or _stats(out) == outputs else None
 
     def load_article(self, path: Path, root: Path) -> Article:
         """Article from the cache when the file is unchanged, else parsed (and remembered).
@@ -119,7 +120,7 @@ class BuildCache:
         if not self.enabled:
             return
         self.articles, self.fresh_articles, self.pages = self.fresh_articles, {}, pages
-        self.last = (self.inputs, _stats(out), warnings)
+        self.last = (self.inputs, _stats(out) if self.folder else None, warnings)
         if self.folder is None:
             return
         try:
