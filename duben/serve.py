@@ -78,7 +78,7 @@ class Preview:
                 self.log(f"warning: {w}")
             self.log(f"built in {time.perf_counter() - started:.2f} s")
         except DubenError as exc:
-            self.errors = [str(p) for p in exc.problems]
+            self.errors = [p.labelled("error") for p in exc.problems]  # as the CLI shows them
             self.log("build failed; still serving the last good build:\n" + "\n".join(self.errors))
         except Exception as exc:  # noqa: BLE001 -- a bug must not stop the preview either
             self.errors = [f"internal error: {type(exc).__name__}: {exc}"]
