@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
@@ -18,7 +19,7 @@ from duben.output.cache import (
     stats,
 )
 from duben.output.linkcheck import check_links
-from duben.output.stream import workers_wanted
+from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
 from duben.renderers import available
@@ -26,16 +27,26 @@ from duben.renderers import available
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
 
 
+class Spec(NamedTuple):
+    """One page as the stager sees it: output URL, origin, dependencies, batch."""
+
+    url: str
+    origin: str
+    deps: Any
+    batch: str
+
+
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] = ("html",), base_url: str | None = None,
-               workers: int | None = None, cache: bool = True,
+               renderers: tuple[str, ...] = ("html", "search"), search: bool = True,
+               base_url: str | None = None, workers: int | None = None, cache: bool = True,
                progress: Progress | None = None,
                memory: BuildCache | None = None) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
-    only under strict. On any failure `out` is left exactly as it was. `base_url`
+    only under strict. On any failure `out` is left exactly as it was. `search` runs
+    Pagefind over the staged site before the swap (issue 9). `base_url`
     overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
     both cores for a large edition; `cache` uses and refreshes .duben-cache/;
     `memory` is a cache kept between builds instead (`serve`: nothing to load or save).
@@ -43,12 +54,13 @@ def build_site(root: Path, out: Path, *, strict: bool,
     check_output(root, out)                             # never over seeds/, content/, theme/
     recover_target(out)                                 # repair what a killed run left
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
-    key = build_key(config, renderers, theme=config.theme_dir)
+    key = build_key(config, renderers, _data(root), theme=config.theme_dir)
     store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
     # What a build reads (seeds: lines are checked). A plain listing: a new or changed
     # file, symlinks included, changes this, and the full build checks it (paths.py).
     inputs = stats([*sorted(config.content_dir.glob("*/*.md")), *sorted(root.glob("seeds/*.txt")),
                     *sorted((config.theme_dir / "static").rglob("*"))])
+    inputs["--search"] = (int(search), 0)  # an index to add or drop is a change too
     last = store.unchanged(inputs, out)
     if last is not None:                                # nothing changed: nothing to do
         if strict and last:
@@ -58,7 +70,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_articles(store)
         load_pages(store)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
-    specs, render = _html(edition, config) if "html" in renderers else ([], None)
+    specs, render = _html(edition, config, root) if "html" in renderers else ([], None)
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)
     claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
@@ -74,7 +86,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
         stager = Stager(out, staged, store, tick)
         try:
             if render is not None:                      # render + write + scan, streamed
-                stager.pages([(s.url, s.origin, s.deps, s.batch) for s in specs], render,
+                stager.pages(specs, render,
                              config.base_url, workers or workers_wanted(len(specs)))
             stager.files(files, config.base_url)
         except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
@@ -84,6 +96,10 @@ def build_site(root: Path, out: Path, *, strict: bool,
         warnings += check_links(stager.linked_pages(), set(stager.entries), root)
         if strict and warnings:
             raise DubenError(warnings)
+        if search:                                      # the index of exactly these pages
+            from duben.renderers.search import index_site
+
+            index_site(staged, config)
         swap_in(staged, out)                            # the old site/ until this instant
     except BaseException:
         discard(staged)
@@ -104,18 +120,39 @@ def with_base_url(config: Config, base_url: str | None) -> Config:
     return dataclasses.replace(config, base_url=base_url)
 
 
-def _html(edition: Edition, config: Config) -> tuple[list, Callable[[int, list[Problem]], bytes]]:
-    """The HTML site's page specs, and a function rendering spec i (run in the workers)."""
-    from duben.renderers.html.render import make_env, render_page, site_of
-    from duben.renderers.html.specs import page_specs
+def _html(edition: Edition, config: Config, root: Path) -> tuple[list[Spec], Render]:
+    """The HTML site's pages in every script (renderers/html/scripts.py renders the same
+    in one process), and a function rendering page i (run in the workers)."""
+    from duben.model.variant import DEFAULT, VARIANTS, converter, load_exceptions, to_variant
+    from duben.output import urls
+    from duben.renderers.html.render import make_env, render_page, script_specs, site_of
 
-    specs = page_specs(edition, config)
-    env, site = make_env(config.theme_dir), site_of(config)
+    exceptions = load_exceptions(root)  # data/script.yaml; errors as path:line
+    specs: list[Spec] = []
+    makers: list[tuple[Any, ...]] = []
+    for script in VARIANTS:
+        e, c, convert = edition, config, None
+        if script != DEFAULT:  # absolute URLs (canonical, feed) name the page in this script
+            c = dataclasses.replace(to_variant(config, script, exceptions),
+                                    base_url=config.base_url + urls.variant_prefix(script))
+            e, convert = to_variant(edition, script, exceptions), converter(script, exceptions)
+        env, site = make_env(c.theme_dir, convert), site_of(c, script, config.base_url)
+        for url, spec in script_specs(e, c, script):
+            batch = f"{script} {spec.batch}" if spec.batch else ""
+            specs.append(Spec(url, spec.origin, (script, spec.deps), batch))
+            makers.append((env, site, c, spec))
 
     def render(i: int, problems: list[Problem]) -> bytes:
-        return render_page(env, site, config, specs[i], problems)
+        return render_page(*makers[i], problems)
 
     return specs, render
+
+
+def _data(root: Path) -> bytes:
+    """Every data file (vocabularies, data/script.yaml): they change what is shown."""
+    folder = root / "data"
+    return b"".join(p.name.encode() + b"\0" + p.read_bytes()
+                    for p in sorted(folder.glob("*")) if p.is_file()) if folder.is_dir() else b""
 
 
 def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:

@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return DONE
         out = Path(args.out) if args.out else root / "site"
         return _build(root, out, strict=args.strict, base_url=args.base_url,
-                      jobs=args.jobs, cache=not args.no_cache)
+                      jobs=args.jobs, cache=not args.no_cache, search=not args.no_search)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -103,15 +103,15 @@ def _split(root: Path, *, force: bool) -> int:
     return 0
 
 
-def _build(root: Path, out: Path, *, strict: bool, base_url: str | None, jobs: int | None,
-           cache: bool) -> int:
+def _build(root: Path, out: Path, *, strict: bool, base_url: str | None = None,
+           jobs: int | None = None, cache: bool = True, search: bool = True) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
     from duben.progress import progress
 
     with progress("build", "pages") as tick:
         warnings = build_site(root, out, strict=strict, base_url=base_url, workers=jobs,
-                              cache=cache, progress=tick)
+                              cache=cache, progress=tick, search=search)
     for problem in sorted(warnings, key=Problem.sort_key):
         print(problem.labelled("warning"), file=sys.stderr)
     if warnings:
@@ -167,3 +167,5 @@ def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> Non
                         help="processes rendering pages (default: both cores for a large edition)")
     parser.add_argument("--no-cache", action="store_true", default=suppress or False,
                         help="ignore and do not update .duben-cache/")
+    parser.add_argument("--no-search", action="store_true", default=suppress or False,
+                        help="skip the Pagefind search index (quicker local builds)")

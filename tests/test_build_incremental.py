@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from test_build_strict import COMMENTARY, SERIES_3, edit, tree
 
-from duben.build import build_site
+from duben.build import build_site as build_with_search
+
+
+def build_site(*args: object, **kwargs: object) -> list:
+    """These tests are about pages: Pagefind's index (issue 9) is not deterministic
+    byte for byte (Pagefind#638), so it is left out."""
+    return build_with_search(*args, search=False, **kwargs)  # type: ignore[arg-type]
+
 
 FIXTURE = Path(__file__).parent / "fixtures" / "edition"
 THEME = Path(__file__).parents[1] / "theme"

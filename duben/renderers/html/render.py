@@ -7,6 +7,7 @@ same site works at a domain root, under a sub-path and from file://.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,12 @@ from jinja2 import (
 from duben.errors import DubenError, Problem
 from duben.model.config import Config
 from duben.model.edition import Edition
+from duben.model.variant import DEFAULT, VARIANTS
 from duben.output import urls
 from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
     KIND_NAMES,
+    SCRIPT_LABELS,
     SCRIPT_NAMES,
     full_title,
     ordinal,
@@ -44,11 +47,29 @@ class Site:
     description: str
     base_url: str
     updated: str
+    lang: str = "zh-Hans"  # this edition's script: <html lang>, the switch, the feed
+    root_url: str = ""  # base_url of the default script, for hreflang alternates
 
 
-def make_env(theme_dir: Path) -> Environment:
+class _ConvertingLoader(FileSystemLoader):
+    """Templates with their own text (labels, notes) in another script. Jinja syntax is
+    ASCII, so converting the whole source touches only the Chinese text."""
+
+    def __init__(self, path: Path, convert: Callable[[str], str]) -> None:
+        super().__init__(path)
+        self.convert = convert
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        source, filename, uptodate = super().get_source(environment, template)
+        return self.convert(source), filename, uptodate
+
+
+def make_env(theme_dir: Path, convert: Callable[[str], str] | None = None) -> Environment:
+    """The template environment; `convert` turns the templates' own text into a script."""
+    loader = (FileSystemLoader(theme_dir / "templates") if convert is None
+              else _ConvertingLoader(theme_dir / "templates", convert))
     env = Environment(
-        loader=FileSystemLoader(theme_dir / "templates"),
+        loader=loader,
         autoescape=select_autoescape(("html", "xml")),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -61,6 +82,14 @@ def make_env(theme_dir: Path) -> Environment:
                        reading_order=reading_order)
     env.filters["url"] = _url_filter
     env.filters["abs_url"] = _abs_url_filter
+    env.filters["url_in"] = _url_in_filter
+    env.filters["abs_url_in"] = _abs_url_in_filter
+    env.globals.update(VARIANTS=VARIANTS, SCRIPT_LABELS=SCRIPT_LABELS)
+    # Labels made in Python (not in a template) shown in the edition's script.
+    env.filters["in_script"] = convert or str
+    if convert is not None:
+        env.globals.update(KIND_NAMES={k: convert(v) for k, v in KIND_NAMES.items()},
+                           SCRIPT_NAMES={k: convert(v) for k, v in SCRIPT_NAMES.items()})
     return env
 
 
@@ -69,7 +98,21 @@ def _url_filter(ctx: Any, target: str, anchor: str = "") -> str:
     """Link to a site URL from the page being rendered; absolute on the 404 page."""
     if ctx["page_url"] == urls.NOT_FOUND:
         return urls.absolute(ctx["site"].base_url, target, anchor)
-    return urls.relative(ctx["page_url"], target, anchor)
+    return _url_in_filter(ctx, target, ctx["site"].lang, anchor)
+
+
+@pass_context
+def _url_in_filter(ctx: Any, target: str, script: str, anchor: str = "") -> str:
+    """Link from the page being rendered to `target` in `script`'s edition."""
+    here = urls.in_variant(ctx["page_url"], ctx["site"].lang)
+    return urls.relative(here, urls.in_variant(target, script), anchor)
+
+
+@pass_context
+def _abs_url_in_filter(ctx: Any, target: str, script: str) -> str:
+    """The public URL of `target` in `script`'s edition (hreflang, sitemap alternates)."""
+    return urls.absolute(ctx["site"].root_url or ctx["site"].base_url,
+                         urls.in_variant(target, script))
 
 
 @pass_context
@@ -77,8 +120,9 @@ def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
     return urls.absolute(ctx["site"].base_url, target, anchor)
 
 
-def site_of(config: Config) -> Site:
-    return Site(config.title, config.description, config.base_url, config.updated)
+def site_of(config: Config, script: str = DEFAULT, root_url: str = "") -> Site:
+    return Site(config.title, config.description, config.base_url, config.updated,
+                script, root_url or config.base_url)
 
 
 def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,
@@ -88,36 +132,51 @@ def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,
     return _render(env, spec.template, context, config, problems).encode("utf-8")
 
 
-def render_edition(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
+def script_specs(edition: Edition, config: Config,
+                 script: str = DEFAULT) -> list[tuple[str, PageSpec]]:
+    """(output URL, spec) of every page of one script's edition: under the script's
+    prefix; the pages a site has once (404, sitemap, robots.txt) only in the default."""
+    out = []
+    for spec in page_specs(edition, config, script):
+        url = urls.in_variant(spec.url, script)
+        if script == DEFAULT or url != spec.url:
+            out.append((url, spec))
+    return out
+
+
+def render_edition(edition: Edition, config: Config, *, script: str = DEFAULT,
+                   root_url: str = "", convert: Callable[[str], str] | None = None,
+                   ) -> dict[str, tuple[bytes, str]]:
     """Render every page to memory, in one process: {url: (bytes, origin)}.
 
     The reference form of the renderer (other outputs and tests use it); `build`
-    streams the same specs through duben/output/stream.py instead.
+    streams the same specs through duben/output/stream.py instead. For another script
+    than the default, pass that script's edition and config (renderers/html/scripts.py).
     """
-    env = make_env(config.theme_dir)
-    site = site_of(config)
+    env = make_env(config.theme_dir, convert)
+    site = site_of(config, script, root_url)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
-    specs = page_specs(edition, config)
-    problems += collisions(specs)
-    for spec in specs:
-        if spec.url not in out:
-            out[spec.url] = (render_page(env, site, config, spec, problems), spec.origin)
+    specs = script_specs(edition, config, script)
+    problems += collisions([(url, spec.origin) for url, spec in specs])
+    for url, spec in specs:
+        if url not in out:
+            out[url] = (render_page(env, site, config, spec, problems), spec.origin)
     if problems:
         raise DubenError(problems)
     return out
 
 
-def collisions(specs: list[PageSpec]) -> list[Problem]:
-    """A problem for every spec claiming a URL an earlier one claimed."""
+def collisions(claims: list[tuple[str, str]]) -> list[Problem]:
+    """A problem for every (url, origin) claiming a URL an earlier one claimed."""
     seen: dict[str, str] = {}
     problems = []
-    for spec in specs:
-        if spec.url in seen:
-            problems.append(Problem(spec.origin, None, f"URL {spec.url!r} is also claimed by "
-                                    f"{seen[spec.url]}"))
+    for url, origin in claims:
+        if url in seen:
+            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by "
+                                    f"{seen[url]}"))
         else:
-            seen[spec.url] = spec.origin
+            seen[url] = origin
     return problems
 
 

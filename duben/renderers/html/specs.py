@@ -19,6 +19,7 @@ from typing import Any
 from duben.model.article import Article
 from duben.model.config import Config
 from duben.model.edition import Edition, Group, Page
+from duben.model.variant import DEFAULT
 from duben.output import urls
 from duben.renderers.html.markdown import render_body
 from duben.renderers.html.views import article_view, plain_summary
@@ -84,9 +85,10 @@ def home_chunks(pages: tuple[Page, ...], per: int = PER_PAGE) -> list[tuple[Page
     return [tuple(c) for c in out]
 
 
-def page_specs(edition: Edition, config: Config) -> list[PageSpec]:
-    """Every page of the site, in a fixed order (the order collisions are reported in)."""
-    specs = list(_content_specs(edition, config))
+def page_specs(edition: Edition, config: Config, script: str = DEFAULT) -> list[PageSpec]:
+    """Every page of one script's site, in a fixed order (the order collisions are
+    reported in); URLs without the script's prefix (render.script_specs adds it)."""
+    specs = list(_content_specs(edition, config, script))
     sitemap = tuple(s.url for s in specs if s.template.endswith(".html")
                     and s.url != urls.NOT_FOUND)
     specs.append(_spec(urls.SITEMAP, "sitemap.xml", {"sitemap_urls": sitemap}, "sitemap"))
@@ -94,7 +96,7 @@ def page_specs(edition: Edition, config: Config) -> list[PageSpec]:
     return specs
 
 
-def _content_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
+def _content_specs(edition: Edition, config: Config, script: str) -> Iterator[PageSpec]:
     e = edition
     homes = home_chunks(e.pages)
     home_urls = tuple(urls.paged(urls.HOME, n) for n in range(1, len(homes) + 1))
@@ -105,7 +107,7 @@ def _content_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
             "home page" if n == 1 else f"home page {n}")
     for p in e.pages:
         for a in p.articles:  # the same order as e.articles
-            yield _article_spec(e, config, a, p)
+            yield _article_spec(e, config, a, p, script)
     yield _spec(urls.PAGES, "pages.html", {"edition": e}, "page index")
     for i, p in enumerate(e.pages):
         yield _page_spec(p, e.pages[i - 1] if i > 0 else None,
@@ -113,10 +115,11 @@ def _content_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
     yield _spec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
     for s in e.series:
         yield _spec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
-        yield _series_print_spec(e, config, s)
+        yield _series_print_spec(e, config, s, script)
     yield from _group_specs(e, config)
     yield _spec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield _spec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
+    yield _spec(urls.SEARCH, "search.html", {"edition": e}, "search page")
     yield _spec(urls.NOT_FOUND, "404.html", {}, "404 page")
     yield _spec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
 
@@ -141,17 +144,17 @@ def _shallow(a: Article, e: Edition, page: Page) -> tuple[Any, ...]:
             names)
 
 
-def _article_spec(e: Edition, config: Config, a: Article, page: Page) -> PageSpec:
+def _article_spec(e: Edition, config: Config, a: Article, page: Page, script: str) -> PageSpec:
     series = e.series_of.get(a.slug)
     return PageSpec(urls.article(a.slug), "article.html",
-                    lambda: {"view": article_view(e, config, a)}, a.path,
+                    lambda: {"view": article_view(e, config, a, lang=script)}, a.path,
                     ("article.html", _shallow(a, e, page)),
                     f"series {series.slug}" if series else "")
 
 
-def _series_print_spec(e: Edition, config: Config, s: Any) -> PageSpec:
+def _series_print_spec(e: Edition, config: Config, s: Any, script: str) -> PageSpec:
     def make() -> dict[str, Any]:
-        return {"group": s, "views": {n: article_view(e, config, a, prefix=f"p{n}-")
+        return {"group": s, "views": {n: article_view(e, config, a, prefix=f"p{n}-", lang=script)
                                       for n, a in s.slots if a}}
 
     page_of = {a.slug: p for p in e.pages for a in p.articles if a.series}

@@ -21,6 +21,7 @@ from duben.renderers.html.markdown import Body, Heading, render_body
 READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for study reading
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 SCRIPT_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁体"}
+SCRIPT_LABELS = {"zh-Hans": "简体", "zh-Hant": "繁體"}  # each in its own script: the switch
 KIND_NAMES = {"article": "通讯", "commentary": "评论", "profile": "人物", "brief": "简讯",
               "photo": "图片报道", "notice": "其他内容"}
 
@@ -79,7 +80,8 @@ class ArticleView:
     prefix: str  # before every id in the article, so several can share a page
 
 
-def article_view(edition: Edition, config: Config, a: Article, prefix: str = "") -> ArticleView:
+def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
+                 lang: str = "zh-Hans") -> ArticleView:
     page = edition.page_of[a.page]
     corrections = reading_order(a)
     body = render_body(a.body, [c.now for c in corrections], prefix)
@@ -95,7 +97,7 @@ def article_view(edition: Edition, config: Config, a: Article, prefix: str = "")
         tags=edition.tags_of[a.slug], authors=edition.authors_of[a.slug],
         near=edition.neighbours[a.slug],
         citation=citation(a, page, config, canonical), canonical=canonical,
-        json_ld=json_ld(a, page, canonical, count),
+        json_ld=json_ld(a, page, canonical, count, lang),
         summary=plain_summary(a),
         prefix=prefix,
     )
@@ -140,14 +142,15 @@ def citation(a: Article, page: Page, config: Config, canonical: str) -> str:
     return f"{who}{full_title(a)}[N/OL]. {where}. {canonical}."
 
 
-def json_ld(a: Article, page: Page, canonical: str, count: int) -> Markup:
+def json_ld(a: Article, page: Page, canonical: str, count: int,
+            lang: str = "zh-Hans") -> Markup:
     """schema.org NewsArticle, serialised by us; '<' escaped so it cannot close the script."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": a.title,
         "url": canonical,
-        "inLanguage": "zh-Hans",
+        "inLanguage": lang,
         "printPage": page.label,
         "printSection": a.column or page.label,
         "wordCount": count,
