@@ -44,20 +44,25 @@ def wait_for(predicate, what: str, timeout: float = 60) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def server(edition: Path) -> Iterator[str]:  # noqa: F811
+def start(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`build.py serve` on a free port, as a user starts it; (process, base URL)."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root",
-                             str(edition), "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+                             str(root), "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def server(edition: Path) -> Iterator[str]:  # noqa: F811
+    proc, base = start(edition)
 
     def up() -> bool:
         try:
             return get(base + ARTICLE)[0] == 200
         except OSError:
-            assert proc.poll() is None, proc.stdout.read().decode()
+            assert proc.poll() is None, "the server stopped"
             return False
 
     try:
@@ -139,12 +144,7 @@ def test_a_bad_edit_shows_the_error_and_keeps_the_last_good_site(
 
 def test_a_project_broken_from_the_start_is_served_once_fixed(edition: Path) -> None:  # noqa: F811
     edit(edition, COMMENTARY, "kind: ", "kind: [")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root",
-                             str(edition), "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start(edition)
     try:
         def shows(text: str) -> bool:
             try:
