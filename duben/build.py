@@ -22,7 +22,7 @@ from duben.output.linkcheck import check_links
 from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
-from duben.renderers import available
+from duben.renderers import available, default_renderers
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
 
@@ -37,7 +37,8 @@ class Spec(NamedTuple):
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] = ("html", "search"), search: bool = True,
+               renderers: tuple[str, ...] | None = None, search: bool = True,
+               pdf: bool = False,
                base_url: str | None = None, workers: int | None = None, cache: bool = True,
                progress: Progress | None = None,
                memory: BuildCache | None = None) -> list[Problem]:
@@ -45,7 +46,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
-    only under strict. On any failure `out` is left exactly as it was. `search` runs
+    only under strict. On any failure `out` is left exactly as it was. `pdf` (the
+    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does. `search` runs
     Pagefind over the staged site before the swap (issue 9). `base_url`
     overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
     both cores for a large edition; `cache` uses and refreshes .duben-cache/;
@@ -54,6 +56,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
     check_output(root, out)                             # never over seeds/, content/, theme/
     recover_target(out)                                 # repair what a killed run left
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
+    if pdf:
+        config = dataclasses.replace(config, pdf=True)
+    renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
     key = build_key(config, renderers, _data(root), theme=config.theme_dir)
     store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
     # What a build reads (seeds: lines are checked). A plain listing: a new or changed

@@ -34,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return DONE
         out = Path(args.out) if args.out else root / "site"
         return _build(root, out, strict=args.strict, base_url=args.base_url,
-                      jobs=args.jobs, cache=not args.no_cache, search=not args.no_search)
+                      jobs=args.jobs, cache=not args.no_cache, search=not args.no_search,
+                      pdf=args.pdf)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -104,14 +105,15 @@ def _split(root: Path, *, force: bool) -> int:
 
 
 def _build(root: Path, out: Path, *, strict: bool, base_url: str | None = None,
-           jobs: int | None = None, cache: bool = True, search: bool = True) -> int:
+           jobs: int | None = None, cache: bool = True, search: bool = True,
+           pdf: bool = False) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
     from duben.progress import progress
 
     with progress("build", "pages") as tick:
         warnings = build_site(root, out, strict=strict, base_url=base_url, workers=jobs,
-                              cache=cache, progress=tick, search=search)
+                              cache=cache, progress=tick, search=search, pdf=pdf)
     for problem in sorted(warnings, key=Problem.sort_key):
         print(problem.labelled("warning"), file=sys.stderr)
     if warnings:
@@ -161,6 +163,8 @@ def _common(parser: argparse.ArgumentParser, suppress: str | None) -> None:
 def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> None:
     parser.add_argument("--strict", action="store_true", default=suppress or False,
                         help="treat warnings as errors")
+    parser.add_argument("--pdf", action="store_true", default=suppress or False,
+                        help="also write the PDFs (edition, articles, series; slow)")
     parser.add_argument("--out", default=suppress, metavar="DIR",
                         help="output folder (default: site/ under the root)")
     parser.add_argument("--jobs", type=int, default=suppress, metavar="N",

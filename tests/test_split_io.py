@@ -581,8 +581,9 @@ def test_cli_errors_are_sorted_path_line_without_traceback(
 def _fake_build(monkeypatch: pytest.MonkeyPatch, result: list[Problem] | DubenError) -> list:
     calls: list = []
 
-    def build_site(root: Path, out: Path, *, strict: bool, **options: object) -> list[Problem]:
-        calls.append((root, out, strict))
+    def build_site(root: Path, out: Path, *, strict: bool, pdf: bool = False,
+                   **options: object) -> list[Problem]:
+        calls.append((root, out, strict) + (("pdf",) if pdf else ()))
         if isinstance(result, DubenError):
             raise result
         return result
@@ -604,6 +605,8 @@ def test_cli_build_is_the_default_and_strict_fails_on_warnings(
                                        "build done: 0 errors, 1 warning\n")
     assert main(["--root", str(tmp_path), "build", "--strict", "--out", str(tmp_path / "o")]) == 1
     assert calls[-1] == (tmp_path, tmp_path / "o", True)
+    assert main(["build", "--pdf", "--root", str(tmp_path)]) == 0
+    assert calls[-1] == (tmp_path, tmp_path / "site", False, "pdf")
 
     _fake_build(monkeypatch, DubenError([Problem("content/b.md", 9, "z"), Problem("a.md", 2, "y")]))
     assert main(["build", "--root", str(tmp_path)]) == 1

@@ -49,6 +49,7 @@ class Site:
     updated: str
     lang: str = "zh-Hans"  # this edition's script: <html lang>, the switch, the feed
     root_url: str = ""  # base_url of the default script, for hreflang alternates
+    pdf: bool = False  # the build also writes PDFs, so pages may link to them
 
 
 class _ConvertingLoader(FileSystemLoader):
@@ -122,7 +123,7 @@ def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
 
 def site_of(config: Config, script: str = DEFAULT, root_url: str = "") -> Site:
     return Site(config.title, config.description, config.base_url, config.updated,
-                script, root_url or config.base_url)
+                script, root_url or config.base_url, config.pdf)
 
 
 def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,
