@@ -1,52 +1,172 @@
-"""`build`: content/ + theme/ -> site/, checked, deterministic and atomic."""
+"""`build`: content/ + theme/ -> site/, checked, deterministic, incremental and atomic."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from duben.atomic import recover_target
+from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
+from duben.output.cache import (
+    BuildCache,
+    build_key,
+    load_articles,
+    load_pages,
+    open_cache,
+    stats,
+)
 from duben.output.linkcheck import check_links
-from duben.output.write import with_static, write_site
+from duben.output.stream import Render, workers_wanted
+from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
-from duben.renderers import Files, available, default_renderers
+from duben.renderers import available, default_renderers
+
+Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
+
+
+class Spec(NamedTuple):
+    """One page as the stager sees it: output URL, origin, dependencies, batch."""
+
+    url: str
+    origin: str
+    deps: Any
+    batch: str
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] | None = None,
-               search: bool = True, pdf: bool = False) -> list[Problem]:
+               renderers: tuple[str, ...] | None = None, search: bool = True,
+               pdf: bool = False,
+               base_url: str | None = None, workers: int | None = None, cache: bool = True,
+               progress: Progress | None = None,
+               memory: BuildCache | None = None) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
     only under strict. On any failure `out` is left exactly as it was. `pdf` (the
-    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does.
+    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does. `search` runs
+    Pagefind over the staged site before the swap (issue 9). `base_url`
+    overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
+    both cores for a large edition; `cache` uses and refreshes .duben-cache/;
+    `memory` is a cache kept between builds instead (`serve`: nothing to load or save).
     """
     check_output(root, out)                             # never over seeds/, content/, theme/
     recover_target(out)                                 # repair what a killed run left
-    config = load_config(root)                          # duben.yaml, unknown keys rejected
+    config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     if pdf:
-        config = replace(config, pdf=True)
+        config = dataclasses.replace(config, pdf=True)
     renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
-    edition, warnings = load_edition(config)            # every content error, with path:line
-    pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
-    files = with_static(pages, config.theme_dir / "static", root)
-    warnings += check_links(files, config.base_url, root)  # links and #anchors, in memory
-    if strict and warnings:
-        raise DubenError(warnings)
-    write_site(files, out, _search_index(config) if search else None)  # temp, index, swap
-    return sorted(warnings, key=Problem.sort_key)
+    key = build_key(config, renderers, _data(root), theme=config.theme_dir)
+    store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
+    # What a build reads (seeds: lines are checked). A plain listing: a new or changed
+    # file, symlinks included, changes this, and the full build checks it (paths.py).
+    inputs = stats([*sorted(config.content_dir.glob("*/*.md")), *sorted(root.glob("seeds/*.txt")),
+                    *sorted((config.theme_dir / "static").rglob("*"))])
+    inputs["--search"] = (int(search), 0)  # an index to add or drop is a change too
+    last = store.unchanged(inputs, out)
+    if last is not None:                                # nothing changed: nothing to do
+        if strict and last:
+            raise DubenError(last)
+        return last
+    if memory is None:
+        load_articles(store)
+        load_pages(store)
+    edition, warnings = load_edition(config, store.load_article)  # errors with path:line
+    specs, render = _html(edition, config, root) if "html" in renderers else ([], None)
+    files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
+    files |= static_files(config.theme_dir / "static", root)
+    claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], len(specs) + len(files))
+
+    staged = staging_dir(out)                           # locked until swapped or discarded
+    try:
+        stager = Stager(out, staged, store, tick)
+        try:
+            if render is not None:                      # render + write + scan, streamed
+                stager.pages(specs, render,
+                             config.base_url, workers or workers_wanted(len(specs)))
+            stager.files(files, config.base_url)
+        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+            raise write_failed(exc, staged, out) from None
+        if stager.problems:
+            raise DubenError(stager.problems)
+        warnings += check_links(stager.linked_pages(), set(stager.entries), root)
+        if strict and warnings:
+            raise DubenError(warnings)
+        if search:                                      # the index of exactly these pages
+            from duben.renderers.search import index_site
+
+            index_site(staged, config)
+        swap_in(staged, out)                            # the old site/ until this instant
+    except BaseException:
+        discard(staged)
+        raise
+    warnings = sorted(warnings, key=Problem.sort_key)
+    store.save(stager.entries, out, warnings)
+    return warnings
+
+
+def with_base_url(config: Config, base_url: str | None) -> Config:
+    """The config with base_url replaced (checked as duben.yaml's is)."""
+    if base_url is None:
+        return config
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    if not base_url.startswith(("https://", "http://")):
+        raise DubenError(Problem("--base-url", None,
+                                 f"must be an absolute http(s) URL, got {base_url!r}"))
+    return dataclasses.replace(config, base_url=base_url)
+
+
+def _html(edition: Edition, config: Config, root: Path) -> tuple[list[Spec], Render]:
+    """The HTML site's pages in every script (renderers/html/scripts.py renders the same
+    in one process), and a function rendering page i (run in the workers)."""
+    from duben.model.variant import DEFAULT, VARIANTS, converter, load_exceptions, to_variant
+    from duben.output import urls
+    from duben.renderers.html.render import make_env, render_page, script_specs, site_of
+
+    exceptions = load_exceptions(root)  # data/script.yaml; errors as path:line
+    specs: list[Spec] = []
+    makers: list[tuple[Any, ...]] = []
+    for script in VARIANTS:
+        e, c, convert = edition, config, None
+        if script != DEFAULT:  # absolute URLs (canonical, feed) name the page in this script
+            c = dataclasses.replace(to_variant(config, script, exceptions),
+                                    base_url=config.base_url + urls.variant_prefix(script))
+            e, convert = to_variant(edition, script, exceptions), converter(script, exceptions)
+        env, site = make_env(c.theme_dir, convert), site_of(c, script, config.base_url)
+        for url, spec in script_specs(e, c, script):
+            batch = f"{script} {spec.batch}" if spec.batch else ""
+            specs.append(Spec(url, spec.origin, (script, spec.deps), batch))
+            makers.append((env, site, c, spec))
+
+    def render(i: int, problems: list[Problem]) -> bytes:
+        return render_page(*makers[i], problems)
+
+    return specs, render
+
+
+def _data(root: Path) -> bytes:
+    """Every data file (vocabularies, data/script.yaml): they change what is shown."""
+    folder = root / "data"
+    return b"".join(p.name.encode() + b"\0" + p.read_bytes()
+                    for p in sorted(folder.glob("*")) if p.is_file()) if folder.is_dir() else b""
 
 
 def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> Files:
-    """Run the chosen renderers over one edition; two files claiming one URL fail."""
+    """Run the chosen renderers (each returns Files; the HTML site is streamed instead);
+    two files claiming one URL fail, compared by the file they write ('a/../b' is 'b')."""
     chosen = available()
     files: Files = {}
     problems: list[Problem] = []
-    claimed: dict[str, str] = {}  # normalised output path -> URL: 'a/../b' is 'b'
+    claimed: dict[str, str] = {}  # normalised output path -> URL
     for name in names:
         for url, (data, origin) in chosen[name](edition, config).items():
             key = url_key(url)
@@ -58,10 +178,3 @@ def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> File
     if problems:
         raise DubenError(problems)
     return files
-
-
-def _search_index(config: Config) -> Callable[[Path], None]:
-    """The post-stage step that runs Pagefind over the written site (issue 9)."""
-    from duben.renderers.search import index_site
-
-    return lambda staged: index_site(staged, config)

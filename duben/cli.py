@@ -27,8 +27,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "split":
             return _split(root, force=args.force)
+        if command == "serve":
+            from duben.serve import serve
+
+            serve(root, port=args.port, host=args.host, base_url=args.base_url)
+            return DONE
         out = Path(args.out) if args.out else root / "site"
-        return _build(root, out, strict=args.strict, search=not args.no_search, pdf=args.pdf)
+        return _build(root, out, strict=args.strict, base_url=args.base_url,
+                      jobs=args.jobs, cache=not args.no_cache, search=not args.no_search,
+                      pdf=args.pdf)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -72,8 +79,10 @@ def _summary(command: str, errors: int, warnings: int) -> str:
 def _split(root: Path, *, force: bool) -> int:
     # Imported here so `build` never loads the importer and its dependencies.
     from duben.importer.split import run_split
+    from duben.progress import progress
 
-    report = run_split(root, force=force)
+    with progress("split", "seeds", summary=False) as tick:  # its report is the summary
+        report = run_split(root, force=force, progress=tick)
     print(
         f"split: {len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.skipped_hand_edited)} skipped (edited by hand), "
@@ -95,12 +104,16 @@ def _split(root: Path, *, force: bool) -> int:
     return 0
 
 
-def _build(root: Path, out: Path, *, strict: bool, search: bool = True,
+def _build(root: Path, out: Path, *, strict: bool, base_url: str | None = None,
+           jobs: int | None = None, cache: bool = True, search: bool = True,
            pdf: bool = False) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
+    from duben.progress import progress
 
-    warnings = build_site(root, out, strict=strict, search=search, pdf=pdf)
+    with progress("build", "pages") as tick:
+        warnings = build_site(root, out, strict=strict, base_url=base_url, workers=jobs,
+                              cache=cache, progress=tick, search=search, pdf=pdf)
     for problem in sorted(warnings, key=Problem.sort_key):
         print(problem.labelled("warning"), file=sys.stderr)
     if warnings:
@@ -119,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(parser, None)
     _build_options(parser, None)
     # No subcommand leaves command None, which main() runs as build.
-    commands = parser.add_subparsers(dest="command", metavar="{split,build}")
+    commands = parser.add_subparsers(dest="command", metavar="{split,build,serve}")
 
     split = commands.add_parser("split", help="cut seeds/*.txt into content/ articles")
     split.add_argument("--force", action="store_true",
@@ -129,6 +142,11 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site from content/ (the default)")
     _build_options(build, argparse.SUPPRESS)
     _common(build, argparse.SUPPRESS)
+
+    serve = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on change")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default: 127.0.0.1)")
+    _common(serve, argparse.SUPPRESS)
     return parser
 
 
@@ -137,6 +155,9 @@ def _common(parser: argparse.ArgumentParser, suppress: str | None) -> None:
                         help="project folder holding seeds/ and content/ (default: .)")
     parser.add_argument("--debug", action="store_true", default=suppress or False,
                         help="show the traceback of an error")
+    parser.add_argument("--base-url", default=suppress, metavar="URL",
+                        help="public address of the site, overriding duben.yaml's base_url "
+                             "(GitHub Pages: the configure-pages step's base_url output)")
 
 
 def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> None:
@@ -146,5 +167,9 @@ def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> Non
                         help="also write the PDFs (edition, articles, series; slow)")
     parser.add_argument("--out", default=suppress, metavar="DIR",
                         help="output folder (default: site/ under the root)")
+    parser.add_argument("--jobs", type=int, default=suppress, metavar="N",
+                        help="processes rendering pages (default: both cores for a large edition)")
+    parser.add_argument("--no-cache", action="store_true", default=suppress or False,
+                        help="ignore and do not update .duben-cache/")
     parser.add_argument("--no-search", action="store_true", default=suppress or False,
                         help="skip the Pagefind search index (quicker local builds)")

@@ -132,6 +132,9 @@ def test_link_scan_reads_our_markup_like_a_parser() -> None:
             "<a class='c' href='a/index.html?x=1&amp;y=2#top'>a</a>\n"
             '<link rel="canonical" href="https://example.org/">\n'
             '<IMG SRC="static/x.svg" alt="">\n')
-    page = scan(html)
+    page = scan(html, "x/index.html", "https://example.org/")
     assert page.ids == {"top"}
-    assert page.links == ((4, "a", "a/index.html?x=1&y=2#top"), (6, "img", "static/x.svg"))
+    # Resolved from the page's own file, with the line of the page each link is on.
+    assert [(line, *t) for line, t in zip(page.lines, page.targets)] == [
+        (4, "x/a/index.html", "top", "a/index.html?x=1&y=2#top"),
+        (6, "x/static/x.svg", "", "static/x.svg")]

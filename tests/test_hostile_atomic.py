@@ -21,6 +21,12 @@ def edition(tmp_path: Path) -> Path:
     return root
 
 
+def _change_an_input(root: Path, text: str = "a{}") -> None:
+    """A build with nothing changed does nothing (issue 8's cache): change an input so
+    the next build really stages and swaps."""
+    (root / "theme" / "static" / "changed.css").write_text(text, encoding="utf-8")
+
+
 def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([sys.executable, "-c", textwrap.dedent(script), *args],
@@ -47,6 +53,7 @@ KILLED_BETWEEN_RENAMES = """
 
 def test_build_killed_between_its_renames_is_repaired_by_the_next_run(edition: Path) -> None:
     before = tree(edition / "site")
+    _change_an_input(edition)
     done = _run(KILLED_BETWEEN_RENAMES, ".site-old-", "--root", str(edition), "build")
     assert done.returncode == 9
     assert not (edition / "site").exists()  # the state the kill left: no site/ at all
@@ -161,6 +168,7 @@ SLOW_RENAMES = """
 def test_two_builds_forced_to_interleave_both_succeed(edition: Path) -> None:
     """The second build runs while the first sits between its two renames: it must wait
     for the first (the lock), not publish into the gap."""
+    _change_an_input(edition)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(SLOW_RENAMES), "--root",
                               str(edition), "build"], stdout=subprocess.PIPE,
@@ -194,6 +202,7 @@ def test_an_unwritable_output_parent_is_exit_2_naming_it(edition: Path,
 
     monkeypatch.setattr(atomic.tempfile, "mkdtemp", refuse)
     before = tree(edition / "site")
+    _change_an_input(edition)
     code, _, err = cli("--root", str(edition), "build")
     assert (code, err.splitlines()[0]) == (2, "duben: error: cannot write .: Permission denied")
     assert tree(edition / "site") == before
@@ -210,8 +219,12 @@ def test_a_full_disk_is_exit_2_naming_the_file(edition: Path,
             raise OSError(errno.ENOSPC, "No space left on device", str(self))
         return write_bytes(self, data)
 
-    monkeypatch.setattr(Path, "write_bytes", fill_up)
     before = tree(edition / "site")
+    # Every page changes (a page whose bytes did not change is linked, not written).
+    base = edition / "theme" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>x</p></footer>"),
+                    encoding="utf-8")
+    monkeypatch.setattr(Path, "write_bytes", fill_up)
     code, _, err = cli("--root", str(edition), "build")
     assert code == 2
     failed = calls[6].relative_to(calls[6].parents[len(calls[6].relative_to(edition).parts) - 2])

@@ -581,8 +581,8 @@ def test_cli_errors_are_sorted_path_line_without_traceback(
 def _fake_build(monkeypatch: pytest.MonkeyPatch, result: list[Problem] | DubenError) -> list:
     calls: list = []
 
-    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True,
-                   pdf: bool = False) -> list[Problem]:
+    def build_site(root: Path, out: Path, *, strict: bool, pdf: bool = False,
+                   **options: object) -> list[Problem]:
         calls.append((root, out, strict) + (("pdf",) if pdf else ()))
         if isinstance(result, DubenError):
             raise result
@@ -619,8 +619,7 @@ def test_cli_reports_an_internal_error_without_traceback(
 ) -> None:
     module = types.ModuleType("duben.build")
 
-    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True,
-                   pdf: bool = False) -> list[Problem]:
+    def build_site(root: Path, out: Path, *, strict: bool, **options: object) -> list[Problem]:
         raise KeyError("oops")
 
     module.build_site = build_site  # type: ignore[attr-defined]

@@ -49,14 +49,17 @@ class _Page:
     articles: tuple[Article, ...]
 
 
-def run_split(root: Path, *, force: bool = False) -> SplitReport:
-    """Split every seed into content/; raise DubenError (and write nothing) on any problem."""
+def run_split(root: Path, *, force: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> SplitReport:
+    """Split every seed into content/; raise DubenError (and write nothing) on any problem.
+
+    `progress(done, total)` follows the seeds as they are split."""
     content = root / CONTENT
     atomic.recover_target(content)  # a killed run may have left content/ moved aside
     # 1. Read, decode and split every seed, and read the tag vocabulary and the last
     #    run's manifest, collecting every problem before anything is written.
     problems: list[Problem] = []
-    pages, dropped = _split_all(root, problems)
+    pages, dropped = _split_all(root, problems, progress)
     vocabulary = _attempt(problems, _vocabulary, root)
     manifest = _attempt(problems, load_manifest, content)
     old = _attempt(problems, read_tree, content, root)
@@ -86,7 +89,9 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
 # --- reading seeds ---------------------------------------------------------------------
 
 
-def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[Dropped, ...]]:
+def _split_all(root: Path, problems: list[Problem],
+               progress: Callable[[int, int], None] | None = None,
+               ) -> tuple[list[_Page], tuple[Dropped, ...]]:
     """Every seed split, in name order; what goes wrong is added to `problems`."""
     seeds = _attempt(problems, list_seeds, root) or []
     if not seeds and not problems:
@@ -94,7 +99,9 @@ def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[
     pages: list[_Page] = []
     dropped: list[Dropped] = []
     columns = _attempt(problems, load_columns, root) or Columns()
-    for seed in seeds:
+    for done, seed in enumerate(seeds):
+        if progress:
+            progress(done, len(seeds))
         rel = seed.relative_to(root).as_posix()
         if not paths.is_page_id(seed.stem):  # the name becomes a folder of content/
             problems.append(Problem(rel, None, "seed name must be letters, digits, '_', '.', "
@@ -112,6 +119,8 @@ def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[
         problems.extend(_check_split(split, rel))
         pages.append(_Page(rel, split.articles))
         dropped.extend(Dropped(rel, d.line, d.text, d.reason) for d in split.dropped)
+    if progress:
+        progress(len(seeds), len(seeds))
     return pages, tuple(sorted(dropped))
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import ClassVar
 
 from duben.errors import DubenError, Problem
 from duben.model.article import Article, load_article
 from duben.model.config import Config, PageInfo, Term
+from duben.model.neighbours import Neighbours, member_index, neighbours_of
 from duben.paths import project_files
 from duben.slugs import unique_slugs
 
@@ -54,17 +56,6 @@ class SeriesGroup(Group):
 
 
 @dataclass(frozen=True)
-class Neighbours:
-    """An article's links to others, all computed from the whole edition."""
-
-    series_prev: Article | None
-    series_next: Article | None
-    page_prev: Article | None
-    page_next: Article | None
-    related: tuple[Article, ...]
-
-
-@dataclass(frozen=True)
 class Edition:
     """Every listed article and every index; built once by load_edition, then read-only."""
 
@@ -79,20 +70,26 @@ class Edition:
     column_of: Mapping[str, Group]
     tags_of: Mapping[str, tuple[Group, ...]]
     authors_of: Mapping[str, tuple[Group, ...]]
+    page_of: Mapping[str, Page]  # by page id: article -> page is a lookup, not a scan
+    # Every other field is derived from these and the config (for build-cache digests).
+    DIGEST_FIELDS: ClassVar[tuple[str, ...]] = ("articles", "pages")
 
     def corrected(self) -> tuple[Article, ...]:
         """Articles (listed or not) that carry corrections, in edition order."""
         return tuple(a for p in self.pages for a in (*p.articles, *p.notices) if a.corrections)
 
 
-def load_edition(config: Config) -> tuple[Edition, list[Problem]]:
-    """Read content/, check it whole, build the indexes; return (edition, warnings)."""
+def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_article,
+                 ) -> tuple[Edition, list[Problem]]:
+    """Read content/, check it whole, build the indexes; return (edition, warnings).
+
+    `load(path, root)` reads one content file (the build passes its cache's loader)."""
     # Sorted; a symlink leaving the project is a problem, never read (paths.py).
     files, problems = project_files(config.content_dir, config.root, "*/*.md")
     articles: list[Article] = []
     for path in files:
         try:
-            articles.append(load_article(path, config.root))
+            articles.append(load(path, config.root))
         except DubenError as exc:
             problems += exc.problems
     if not files:
@@ -207,11 +204,12 @@ def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list
 
 
 def _index(all_articles: list[Article], config: Config) -> Edition:
-    ordered = sorted(all_articles, key=lambda a: (a.page, a.source.order))
+    page_id = {id(a): a.page for a in all_articles}  # Article.page parses a path each call
+    ordered = sorted(all_articles, key=lambda a: (page_id[id(a)], a.source.order))
     listed = [a for a in ordered if a.kind in LISTED_KINDS]
     by_page: dict[str, list[Article]] = defaultdict(list)
     for a in ordered:
-        by_page[a.page].append(a)
+        by_page[page_id[id(a)]].append(a)
     pages = tuple(
         Page(pid, n, config.page_info(pid).label or f"版面 {n}", config.page_info(pid),
              tuple(a for a in items if a.kind in LISTED_KINDS),
@@ -246,16 +244,16 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
     authors_of = _groups_of(listed, authors)
     page_of = {p.id: p for p in pages}
     position = {a.slug: i for i, a in enumerate(listed)}
-    neighbours = {
-        a.slug: _neighbours(a, series_of, column_of, tags_of, page_of[a.page], position)
-        for a in listed
-    }
+    index_in = member_index([*series, *columns, *tags], tags_of)
+    neighbours = {a.slug: neighbours_of(a, series_of, column_of, tags_of,
+                                        page_of[page_id[id(a)]].articles, position, index_in)
+                  for a in listed}
     return Edition(
         articles=tuple(listed), pages=pages, series=tuple(series), columns=tuple(columns),
         tags=tuple(tags), authors=tuple(authors),
         neighbours=MappingProxyType(neighbours), series_of=MappingProxyType(series_of),
         column_of=MappingProxyType(column_of), tags_of=MappingProxyType(tags_of),
-        authors_of=MappingProxyType(authors_of),
+        authors_of=MappingProxyType(authors_of), page_of=MappingProxyType(page_of),
     )
 
 
@@ -266,34 +264,3 @@ def _groups_of(listed: list[Article], groups: list[Group]) -> dict[str, tuple[Gr
         for b in g.articles:
             out[b.slug].append(g)
     return {slug: tuple(gs) for slug, gs in out.items()}
-
-
-def _neighbours(a: Article, series_of: Mapping[str, SeriesGroup], column_of: Mapping[str, Group],
-                tags_of: Mapping[str, tuple[Group, ...]], page: Page,
-                position: Mapping[str, int]) -> Neighbours:
-    def around(items: tuple[Article, ...]) -> tuple[Article | None, Article | None]:
-        i = [b.slug for b in items].index(a.slug)
-        return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
-
-    s_prev, s_next = around(series_of[a.slug].articles) if a.slug in series_of else (None, None)
-    p_prev, p_next = around(page.articles)
-    return Neighbours(s_prev, s_next, p_prev, p_next,
-                      _related(a, series_of, column_of, tags_of, position))
-
-
-def _related(a: Article, series_of: Mapping[str, SeriesGroup], column_of: Mapping[str, Group],
-             tags_of: Mapping[str, tuple[Group, ...]], position: Mapping[str, int],
-             limit: int = 5) -> tuple[Article, ...]:
-    """Articles sharing series (3 points), column (2) or tags (1 each); best first, then in
-    edition order. Only articles in one of `a`'s groups can score, so only they are read."""
-    score: dict[str, int] = defaultdict(int)
-    found: dict[str, Article] = {}
-    weighted = [(3, series_of.get(a.slug)), (2, column_of.get(a.slug))]
-    weighted += [(1, g) for g in tags_of.get(a.slug, ())]
-    for weight, group in weighted:
-        for b in group.articles if group else ():
-            if b.slug != a.slug:
-                score[b.slug] += weight
-                found[b.slug] = b
-    best = sorted(score, key=lambda slug: (-score[slug], position[slug]))[:limit]
-    return tuple(found[slug] for slug in best)

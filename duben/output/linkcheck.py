@@ -1,13 +1,18 @@
-"""Check every internal link and #anchor of the rendered site, in memory, before writing.
+"""Check every internal link and #anchor of the site, page by page as pages are made.
 
-Links are resolved exactly as a browser would resolve them from the page's own file,
-so a link that works here works at a domain root, under a sub-path and from file://.
-Links that start with base_url (the 404 page, canonical links) are checked too.
+`scan` reads one rendered page (in whichever process rendered it) and keeps only
+what the check needs: the page's ids and each distinct link target, already resolved
+exactly as a browser resolves it from the page's own file, so a link that works here
+works at a domain root, under a sub-path and from file://. `check_links` resolves
+them against the whole site at the end. Links that start with base_url (the 404 page,
+canonical links) are checked too. No page is held in memory for the check.
 """
 from __future__ import annotations
 
 import posixpath
 import re
+from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -16,82 +21,140 @@ from urllib.parse import unquote, urlsplit
 from duben.errors import Problem
 from duben.output import urls
 
+Target = tuple[str, str, str]  # (site file, unquoted fragment or "", the href as written)
 
-@dataclass(frozen=True)
-class _Scan:
-    """The ids of one page and (line, tag, target) of every link-like attribute."""
 
-    ids: frozenset[str]
-    links: tuple[tuple[int, str, str], ...]
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """One page's ids and its distinct internal link targets, in page order.
+
+    Kept compact, since every page's links wait for the end of the build: the ids as
+    one string, targets shared between pages (the same few recur on every page), the
+    line of each target in an array.
+    """
+
+    id_text: str  # the ids, sorted, one a line
+    targets: tuple[Target, ...]
+    lines: array[int]  # the line of the page's HTML each target is on
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.id_text.split("\n")) if self.id_text else frozenset()
+
+    def has_id(self, name: str) -> bool:
+        return f"\n{name}\n" in f"\n{self.id_text}\n"
+
+
+_SHARED: dict[Target, Target] = {}
+
+
+def shared(links: PageLinks) -> PageLinks:
+    """The same links, their targets shared with every other page's in this process."""
+    targets = tuple(_SHARED.setdefault(t, t) for t in links.targets)
+    return PageLinks(links.id_text, targets, links.lines)
 
 
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "area": "href",
               "iframe": "src", "source": "src", "form": "action"}
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?>")
+# Only the start tags that matter: the regular expression engine passes over the rest
+# (most of a page's <p>, <li>, <span>) without a Python loop turn each.
+_LINK_TAG = re.compile(r"<(a|link|script|img|area|iframe|source|form)(\s[^<>]*)?>",
+                       re.IGNORECASE)
+_ID_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*(\s(?:[^<>]*\s)?id\s*=[^<>]*)>", re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
-def scan(html: str) -> _Scan:
-    """Read start tags with a regular expression rather than html.parser: the pages are
-    our own well-formed output (the Nu checker tests prove it), and this is the build's
-    hottest loop. Comments are blanked first; text never holds a raw '<'."""
+def scan(html: str, here: str, base_url: str) -> PageLinks:
+    """Read start tags with regular expressions rather than html.parser: the pages are
+    our own well-formed output (the Nu checker tests prove it), and this runs on every
+    page. Comments are blanked first; text never holds a raw '<', so a '<' starts a
+    tag. Line numbers are counted as the scan moves forward, so a long page costs no
+    more than its length."""
     html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
-    ids: set[str] = set()
-    links: list[tuple[int, str, str]] = []
-    line, counted = 1, 0  # lines are counted on from the last link: one pass, not n²
-    for tag_match in _START_TAG.finditer(html):
-        tag = tag_match.group(1).lower()
-        values = {m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
-                  for m in _ATTR.finditer(tag_match.group(2) or "")}
-        if values.get("id"):
-            ids.add(values["id"])
-        attr = LINK_ATTRS.get(tag)
-        if attr and attr in values and values.get("rel") != "canonical":
+    ids = {i for m in _ID_TAG.finditer(html) if (i := _attributes(" " + m.group(1)).get("id"))}
+    targets: dict[Target, int] = {}
+    line, counted = 1, 0
+    for tag_match in _LINK_TAG.finditer(html):
+        values = _attributes(tag_match.group(2) or "")
+        attr = LINK_ATTRS[tag_match.group(1).lower()]
+        if attr in values and values.get("rel") != "canonical":
             line += html.count("\n", counted, tag_match.start())
             counted = tag_match.start()
-            links.append((line, tag, values[attr]))
-    return _Scan(frozenset(ids), tuple(links))
+            raw = values[attr]
+            resolved = _resolve(raw, here, base_url)
+            if resolved is not None:
+                targets.setdefault((*resolved, raw), line)
+    return shared(PageLinks("\n".join(sorted(ids)), tuple(targets), array("I", targets.values())))
 
 
-def check_links(pages: dict[str, tuple[bytes, str]], base_url: str, root: Path) -> list[Problem]:
-    """Problems for links to files that do not exist or #anchors that no element has."""
-    files = {urls.output_path(url): url for url in pages}
-    scans = {url: scan(data.decode("utf-8")) for url, (data, _) in pages.items()
-             if urls.output_path(url).endswith(".html")}
-    problems = []
-    for url, page_scan in sorted(scans.items()):
-        here = urls.output_path(url)
-        for line, _tag, target in page_scan.links:
-            missing = _resolve(target, here, base_url, files, scans)
-            if missing:
-                origin = pages[url][1]
-                problems.append(Problem(origin, _source_line(root, origin, target),
-                                        f"broken link {target!r} on {here} (line {line}): {missing}"))
-    return problems
+def _attributes(text: str) -> dict[str, str]:
+    return {m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _ATTR.finditer(text)}
 
 
-def _resolve(target: str, here: str, base_url: str, files: dict[str, str],
-             scans: dict[str, _Scan]) -> str | None:
-    """None if the link resolves, else what is missing."""
+def _resolve(target: str, here: str, base_url: str) -> tuple[str, str] | None:
+    """(site file, unquoted fragment) a link needs, or None for an external link."""
     if base_url and target.startswith(base_url):
         path, _, fragment = target[len(base_url):].partition("#")
-        path = urls.output_path(unquote(path))
-    else:
+        return urls.output_path(unquote(path)), unquote(fragment)
+    if ":" in target or target.startswith("//"):
         parts = urlsplit(target)
         if parts.scheme or parts.netloc:
             return None  # external: not ours to check (and the site should have none)
-        fragment = parts.fragment
-        if parts.path:
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(here), unquote(parts.path)))
-            if parts.path.endswith("/") or path == ".":
-                path = urls.output_path(path.rstrip(".") + "/" if path != "." else "")
-        else:
-            path = here
+    path, _, fragment = target.partition("#")
+    path = path.partition("?")[0]
+    if not path:
+        return here, unquote(fragment)
+    return _join(here, unquote(path)), unquote(fragment)
+
+
+def _join(here: str, path: str) -> str:
+    """The output path a relative link from the file `here` names: the same as
+    posixpath.normpath of the join (a folder link means its index.html), with a fast
+    path for the links we write (leading '../' segments, then names)."""
+    parts = here.split("/")[:-1]
+    segments = path.split("/")
+    up = 0
+    while up < len(segments) - 1 and segments[up] == "..":
+        up += 1
+    rest = segments[up:]
+    if up > len(parts) or "." in rest or ".." in rest or rest[-1:] == [".."]:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
+        if path.endswith("/") or joined == ".":
+            joined = urls.output_path(joined.rstrip(".") + "/" if joined != "." else "")
+        return joined
+    joined = "/".join(parts[:len(parts) - up] + [r for r in rest if r])
+    return urls.output_path(joined + "/" if joined else "") if path.endswith("/") else joined
+
+
+def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
+                files: set[str], root: Path) -> list[Problem]:
+    """Problems for links to files that do not exist or #anchors that no element has.
+
+    `pages` maps each scanned page's output path to (origin, links); `files` is every
+    output path of the site (pages, static files, other renderers' files).
+    """
+    problems = []
+    for here in sorted(pages):
+        origin, links = pages[here]
+        if links is None:
+            continue
+        for (path, fragment, raw), line in zip(links.targets, links.lines):
+            missing = _missing(path, fragment, files, pages)
+            if missing:
+                problems.append(Problem(origin, _source_line(root, origin, raw),
+                                        f"broken link {raw!r} on {here} (line {line}): "
+                                        f"{missing}"))
+    return problems
+
+
+def _missing(path: str, fragment: str, files: set[str],
+             pages: Mapping[str, tuple[str, PageLinks | None]]) -> str | None:
     if path not in files:
         return f"no file {path}"
-    target_scan = scans.get(files[path])
-    if fragment and target_scan is not None and unquote(fragment) not in target_scan.ids:
+    target_links = pages.get(path, ("", None))[1]
+    if fragment and target_links is not None and not target_links.has_id(fragment):
         return f"no element with id {fragment!r} in {path}"
     return None
 

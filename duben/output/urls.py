@@ -9,7 +9,7 @@ the 404 page (which the server shows at any depth, so relative links would break
 """
 from __future__ import annotations
 
-import posixpath
+from functools import lru_cache
 
 HOME = ""
 ARTICLES = "articles/"
@@ -85,6 +85,12 @@ def author(slug: str) -> str:
     return f"{AUTHORS}{slug}/"
 
 
+def paged(url: str, number: int) -> str:
+    """Page `number` of a long list whose first page is `url`: page 1 is `url` itself,
+    page 2 is `<url>page/2/` (the home page's is `page/2/`)."""
+    return url if number == 1 else f"{url}page/{number}/"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 
@@ -95,10 +101,26 @@ def output_path(url: str) -> str:
 
 
 def relative(from_url: str, to_url: str, anchor: str = "") -> str:
-    """A link from the page at from_url to to_url (plus #anchor), naming the file."""
-    here = posixpath.dirname(output_path(from_url)) or "."
-    href = posixpath.relpath(output_path(to_url), here)
+    """A link from the page at from_url to to_url (plus #anchor), naming the file.
+
+    The same result as posixpath.relpath from the page's folder, computed from the
+    path segments: this runs for every link of every page.
+    """
+    here = _folder(from_url)
+    there = output_path(to_url).split("/")
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    href = "/".join([".."] * (len(here) - common) + there[common:]) or "."
     return f"{href}#{anchor}" if anchor else href
+
+
+@lru_cache(maxsize=4096)
+def _folder(url: str) -> tuple[str, ...]:
+    """The folder segments of the file written for `url` ("" -> ())."""
+    return tuple(output_path(url).split("/")[:-1])
 
 
 def absolute(base_url: str, url: str, anchor: str = "") -> str:

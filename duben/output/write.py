@@ -1,60 +1,134 @@
-"""Write the rendered site: static files joined to the pages, then temp folder and swap.
+"""Write the site into a staging folder, then swap it in as site/ (duben/atomic.py).
 
-This is the only module that writes site/. The previous site stays in place until
-the new one is complete; a static file that would overwrite a page is an error.
+This is the only module that writes site/. Pages stream in as they are rendered
+(duben/output/stream.py); a page or file that the cache says is unchanged is
+hard-linked from the current site/ instead of written again, so a rebuild writes
+only what changed and the swap still replaces the whole folder in one step. The
+previous site stays in place until the new one is complete.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from duben.atomic import discard, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
 from duben.output import urls
-from duben.paths import join_inside, project_files
+from duben.output.cache import BuildCache, Entry
+from duben.output.fingerprint import Digester
+from duben.output.linkcheck import scan
+from duben.output.stream import Render, link_file, make_pages
+from duben.paths import join_inside, project_files, url_key
+
+Files = dict[str, tuple[bytes, str]]
 
 
-def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,
-                root: Path) -> dict[str, tuple[bytes, str]]:
-    """Pages plus every file of theme/static under static/, plus .nojekyll; no overwrites."""
-    out = dict(pages)
+def static_files(static_dir: Path, root: Path) -> Files:
+    """Every file of theme/static under static/, plus .nojekyll."""
     # A symlink leaving the project (theme/static/x -> /etc/shadow) is an error, not a file.
     files, problems = project_files(static_dir, root)
-    extra = [(urls.static(p.relative_to(static_dir).as_posix()), p) for p in files]
-    for url, path in extra:
-        origin = _shown(path, root)
-        if url in out:
-            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by {out[url][1]}"))
-        out[url] = (path.read_bytes(), origin)
-    # GitHub Pages would otherwise run Jekyll, which hides files starting with '_' or '.'.
-    out[urls.NOJEKYLL] = (b"", "build")
     if problems:
         raise DubenError(problems)
+    out: Files = {urls.static(p.relative_to(static_dir).as_posix()): (p.read_bytes(), _shown(p, root))
+                  for p in files}
+    # GitHub Pages would otherwise run Jekyll, which hides files starting with '_' or '.'.
+    out[urls.NOJEKYLL] = (b"", "build")
     return out
 
 
-def write_site(files: dict[str, tuple[bytes, str]], out: Path,
-               finish: Callable[[Path], None] | None = None) -> None:
-    """Write every file into a sibling temp folder, then swap it in as `out`.
+def claim(specs: Sequence[tuple[str, str]], files: Files) -> None:
+    """Fail if two pages or files claim one URL; `specs` are (url, origin) in order.
+    URLs are compared by the file they are written to ('a/../b' is 'b'; case-folded)."""
+    seen: dict[str, str] = {}
+    problems = []
+    for url, origin in [*specs, *((u, o) for u, (_, o) in files.items())]:
+        key = url_key(url)
+        if key in seen:
+            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by {seen[key]}"))
+        else:
+            seen[key] = origin
+    if problems:
+        raise DubenError(problems)
 
-    `finish` runs over the complete staged folder before the swap (the search index
-    is made from the written pages); if it fails, `out` is left as it was.
-    """
-    staged = staging_dir(out)
-    try:
+
+class Stager:
+    """Fills one staging folder: links what is unchanged in `out`, writes the rest."""
+
+    def __init__(self, out: Path, staged: Path, cache: BuildCache,
+                 tick: Callable[[int], None] = lambda n: None):
+        self.out, self.staged, self.cache, self.tick = out, staged, cache, tick
+        self.entries: dict[str, Entry] = {}
+        self.origins: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self._dirs: set[Path] = set()
+
+    def pages(self, specs: Sequence[tuple[str, str, object, str]], render: Render,
+              base_url: str, workers: int) -> None:
+        """Pages given as (url, origin, deps, batch): unchanged ones linked, the rest
+        rendered (see stream.make_pages)."""
+        digester = Digester()
+        paths = [urls.output_path(url) for url, *_ in specs]
+        prints: dict[int, str] = {}
+        todo = []
+        caching = self.cache.enabled  # without a cache, no page is ever reused
+        for i, (url, origin, deps, _) in enumerate(specs):
+            self.origins[paths[i]] = origin
+            prints[i] = self._fingerprint(url, digester.digest(deps)) if caching else ""
+            if not (caching and self._reuse(paths[i], prints[i])):
+                todo.append(i)
+        for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
+                            self.tick, [batch for *_, batch in specs]):
+            self.entries[paths[m.index]] = Entry(prints[m.index], m.size, m.mtime_ns, m.links)
+            self.problems += m.problems
+
+    def files(self, files: Files, base_url: str) -> None:
+        """Files already in memory (static files, other renderers' output)."""
+        for url, (data, origin) in sorted(files.items()):
+            path = urls.output_path(url)
+            self.origins[path] = origin
+            fingerprint = self._fingerprint(url, hashlib.sha256(data).hexdigest())
+            if self._reuse(path, fingerprint):
+                continue
+            target = self._dir_of(path) / Path(path).name
+            old = self.out / path
+            if not (old.is_file() and old.read_bytes() == data and link_file(old, target)):
+                target.write_bytes(data)
+            st = target.stat()
+            links = scan(data.decode("utf-8"), path, base_url) if path.endswith(".html") else None
+            self.entries[path] = Entry(fingerprint, st.st_size, st.st_mtime_ns, links)
+            self.tick(1)
+
+    def linked_pages(self) -> dict[str, tuple[str, object]]:
+        """Output path -> (origin, links) of every HTML page, for the link check."""
+        return {p: (self.origins[p], e.links) for p, e in self.entries.items()
+                if p.endswith(".html")}
+
+    def _fingerprint(self, url: str, digest: str) -> str:
+        return hashlib.sha256(f"{self.cache.key}\0{url}\0{digest}".encode()).hexdigest()
+
+    def _reuse(self, path: str, fingerprint: str) -> bool:
+        entry = self.cache.reusable(self.out, path, fingerprint)
+        if entry is None:
+            return False
+        target = self._dir_of(path) / Path(path).name
         try:
-            for url in sorted(files):
-                path = join_inside(staged, urls.output_path(url))
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(files[url][0])
-        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
-            raise write_failed(exc, staged, out) from None
-        if finish is not None:
-            finish(staged)
-        swap_in(staged, out)
-    except BaseException:
-        discard(staged)
-        raise
+            os.link(self.out / path, target)
+        except OSError:  # no hard links here (another file system): a copy will do
+            shutil.copy2(self.out / path, target)
+            st = target.stat()
+            entry = type(entry)(entry.fingerprint, st.st_size, st.st_mtime_ns, entry.links)
+        self.entries[path] = entry
+        self.tick(1)
+        return True
+
+    def _dir_of(self, path: str) -> Path:
+        folder = join_inside(self.staged, path).parent
+        if folder not in self._dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(folder)
+        return folder
 
 
 def _shown(path: Path, root: Path) -> str:

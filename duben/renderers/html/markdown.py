@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -136,7 +137,20 @@ def render_body(text: str, corrections: Sequence[str] = (), prefix: str = "") ->
     """Render a Markdown body; `corrections` are the `now` texts, in note order.
 
     `prefix` goes before every id, so several bodies can share one page (print views).
+    A body is parsed once for all its prefixes: it is rendered with NUL as the prefix
+    (markdown-it turns any NUL of the text into U+FFFD, so only our ids hold one),
+    and each copy replaces it.
     """
-    env: dict[str, Any] = {"corrections": tuple(corrections), "prefix": prefix}
+    body = _render_once(text, tuple(corrections))
+    if not body.toc and not body.placed:
+        return body
+    return Body(body.html.replace("\0", prefix),
+                tuple(Heading(h.id.replace("\0", prefix), h.text, h.level) for h in body.toc),
+                body.placed)
+
+
+@lru_cache(maxsize=512)
+def _render_once(text: str, corrections: tuple[str, ...]) -> Body:
+    env: dict[str, Any] = {"corrections": corrections, "prefix": "\0"}
     html = md.render(text, env)
     return Body(html, tuple(env.get("toc", ())), frozenset(env.get("placed", ())))

@@ -1,4 +1,4 @@
-"""Render the Edition to memory: {url: bytes}, one template per page type.
+"""Render pages: one template per page type, one page at a time (see specs.py).
 
 Jinja2 with autoescape and StrictUndefined: a typo in a template is an error, and
 only HTML we produced (the Markdown body, the JSON-LD) is marked safe. The `url`
@@ -7,7 +7,7 @@ same site works at a domain root, under a sub-path and from file://.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,18 +28,15 @@ from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.model.variant import DEFAULT, VARIANTS
 from duben.output import urls
-from duben.renderers.html.markdown import render_body
+from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
     KIND_NAMES,
     SCRIPT_LABELS,
     SCRIPT_NAMES,
-    article_view,
     full_title,
     ordinal,
-    plain_summary,
     reading_order,
 )
-from duben.renderers.print.view import print_edition
 
 
 @dataclass(frozen=True)
@@ -53,16 +50,6 @@ class Site:
     lang: str = "zh-Hans"  # this edition's script: <html lang>, the switch, the feed
     root_url: str = ""  # base_url of the default script, for hreflang alternates
     pdf: bool = False  # the build also writes PDFs, so pages may link to them
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One output file before rendering: where it goes, how it is made, and why it exists."""
-
-    url: str
-    template: str
-    context: dict[str, Any]
-    origin: str  # what claimed this URL, for collision errors
 
 
 class _ConvertingLoader(FileSystemLoader):
@@ -89,6 +76,7 @@ def make_env(theme_dir: Path, convert: Callable[[str], str] | None = None) -> En
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one build, one set of templates: no stat per page rendered
     )
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
                        SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
@@ -133,93 +121,68 @@ def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
     return urls.absolute(ctx["site"].base_url, target, anchor)
 
 
-def page_specs(edition: Edition, config: Config, script: str = DEFAULT) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order (the order collisions are reported in)."""
-    e = edition
-    yield PageSpec(urls.HOME, "home.html", {"edition": e}, "home page")
-    for a in e.articles:
-        yield PageSpec(urls.article(a.slug), "article.html",
-                       {"view": article_view(e, config, a, lang=script)}, a.path)
-    yield PageSpec(urls.PAGES, "pages.html", {"edition": e}, "page index")
-    for i, p in enumerate(e.pages):
-        notices = tuple((n, render_body(n.body).html) for n in p.notices)
-        yield PageSpec(urls.page(p.id), "page.html", {
-            "pg": p, "notices": notices,
-            "prev": e.pages[i - 1] if i > 0 else None,
-            "next": e.pages[i + 1] if i + 1 < len(e.pages) else None,
-        }, f"page {p.id}")
-    yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
-    for s in e.series:
-        yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
-        views = {n: article_view(e, config, a, prefix=f"p{n}-", lang=script)
-                 for n, a in s.slots if a}
-        yield PageSpec(urls.series_print(s.slug), "series_print.html",
-                       {"group": s, "views": views}, f"series {s.name} (print)")
-    # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题); tags
-    # missing from the vocabulary (a warning) still get their pages, listed apart.
-    tag_sections = [(g, tuple(t for t in e.tags if t.declared and t.description == g))
-                    for g in config.tag_groups]
-    tag_sections.append(("未列入词表" if config.tags is not None else "",
-                         tuple(t for t in e.tags if not t.declared)))
-    for kind, index, sections, to_url in (
-        ("column", urls.COLUMNS, [("", e.columns)], urls.column),
-        ("tag", urls.TAGS, [(g, ts) for g, ts in tag_sections if ts], urls.tag),
-        ("author", urls.AUTHORS, [("", e.authors)], urls.author),
-    ):
-        yield PageSpec(index, "group_index.html", {"kind": kind, "sections": sections,
-                                                   "to_url": to_url}, f"{kind} index")
-        for _, groups in sections:
-            for g in groups:
-                yield PageSpec(to_url(g.slug), "group.html",
-                               {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
-    yield PageSpec(urls.PRINT, "print.html", {"book": print_edition(e, config, script)},
-                   "print edition")
-    yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
-    yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
-    yield PageSpec(urls.SEARCH, "search.html", {"edition": e}, "search page")
-    yield PageSpec(urls.NOT_FOUND, "404.html", {}, "404 page")
-    yield PageSpec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
-    yield PageSpec(urls.SITEMAP, "sitemap.xml", {"edition": e}, "sitemap")
-    yield PageSpec(urls.ROBOTS, "robots.txt", {}, "robots.txt")
+def site_of(config: Config, script: str = DEFAULT, root_url: str = "") -> Site:
+    return Site(config.title, config.description, config.base_url, config.updated,
+                script, root_url or config.base_url, config.pdf)
+
+
+def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,
+                problems: list[Problem]) -> bytes:
+    """One page's bytes; a template problem is added to `problems` (and b"" returned)."""
+    context = {"site": site, "page_url": spec.url, **spec.make()}
+    return _render(env, spec.template, context, config, problems).encode("utf-8")
+
+
+def script_specs(edition: Edition, config: Config,
+                 script: str = DEFAULT) -> list[tuple[str, PageSpec]]:
+    """(output URL, spec) of every page of one script's edition: under the script's
+    prefix; the pages a site has once (404, sitemap, robots.txt) only in the default."""
+    out = []
+    for spec in page_specs(edition, config, script):
+        url = urls.in_variant(spec.url, script)
+        if script == DEFAULT or url != spec.url:
+            out.append((url, spec))
+    return out
 
 
 def render_edition(edition: Edition, config: Config, *, script: str = DEFAULT,
                    root_url: str = "", convert: Callable[[str], str] | None = None,
                    ) -> dict[str, tuple[bytes, str]]:
-    """Render every page: {url: (bytes, origin)}; every template problem is collected.
+    """Render every page to memory, in one process: {url: (bytes, origin)}.
 
-    For another script than the default, pass that script's edition and config (see
-    renderers/html/scripts.py): every page goes under the script's prefix, and the
-    pages one site has once (404, sitemap, robots.txt) are left to the default script.
+    The reference form of the renderer (other outputs and tests use it); `build`
+    streams the same specs through duben/output/stream.py instead. For another script
+    than the default, pass that script's edition and config (renderers/html/scripts.py).
     """
     env = make_env(config.theme_dir, convert)
-    site = Site(config.title, config.description, config.base_url, config.updated,
-                script, root_url or config.base_url, config.pdf)
+    site = site_of(config, script, root_url)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
-    specs = list(page_specs(edition, config, script))
-    sitemap_urls = [s.url for s in specs if s.template.endswith(".html")
-                    and s.url != urls.NOT_FOUND]
-    for spec in specs:
-        url = urls.in_variant(spec.url, script)
-        if script != DEFAULT and url == spec.url:
-            continue
-        if url in out:
-            problems.append(Problem(spec.origin, None, f"URL {url!r} is also claimed by "
-                                    f"{out[url][1]}"))
-            continue
-        context = {"site": site, "page_url": spec.url, "sitemap_urls": sitemap_urls,
-                   **spec.context}
-        html = _render(env, spec.template, context, config, problems)
-        out[url] = (html.encode("utf-8"), spec.origin)
+    specs = script_specs(edition, config, script)
+    problems += collisions([(url, spec.origin) for url, spec in specs])
+    for url, spec in specs:
+        if url not in out:
+            out[url] = (render_page(env, site, config, spec, problems), spec.origin)
     if problems:
         raise DubenError(problems)
     return out
 
 
+def collisions(claims: list[tuple[str, str]]) -> list[Problem]:
+    """A problem for every (url, origin) claiming a URL an earlier one claimed."""
+    seen: dict[str, str] = {}
+    problems = []
+    for url, origin in claims:
+        if url in seen:
+            problems.append(Problem(origin, None, f"URL {url!r} is also claimed by "
+                                    f"{seen[url]}"))
+        else:
+            seen[url] = origin
+    return problems
+
+
 def _render(env: Environment, name: str, context: dict[str, Any], config: Config,
             problems: list[Problem]) -> str:
-    shown = _template_path(config, name)
     try:
         return env.get_template(name).render(context)
     except TemplateNotFound as exc:
@@ -230,7 +193,7 @@ def _render(env: Environment, name: str, context: dict[str, Any], config: Config
                                 f"template syntax: {exc.message}"))
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         line = _template_line(exc, name)
-        problems.append(Problem(shown, line, f"template error: {exc}"))
+        problems.append(Problem(_template_path(config, name), line, f"template error: {exc}"))
     return ""
 
 

@@ -82,7 +82,7 @@ class ArticleView:
 
 def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
                  lang: str = "zh-Hans") -> ArticleView:
-    page = next(p for p in edition.pages if p.id == a.page)
+    page = edition.page_of[a.page]
     corrections = reading_order(a)
     body = render_body(a.body, [c.now for c in corrections], prefix)
     count = han_count(a.body)

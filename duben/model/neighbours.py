@@ -1,0 +1,94 @@
+"""An article's neighbours: series and page prev/next, and related articles.
+
+Computed once per article from the Edition's indexes (never by scanning the corpus),
+so building them for the whole edition grows linearly with its size.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from duben.model.article import Article
+
+WINDOW = 10  # members on either side of an article that may be related to it
+TAG_IDS = -1  # the key of member_index's tag-id table (never an object id)
+
+
+class Group(Protocol):
+    """A series, column or tag as seen here: its articles, in edition order."""
+
+    @property
+    def articles(self) -> tuple[Article, ...]: ...
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """An article's links to others, all computed from the whole edition."""
+
+    series_prev: Article | None
+    series_next: Article | None
+    page_prev: Article | None
+    page_next: Article | None
+    related: tuple[Article, ...]
+
+
+def neighbours_of(a: Article, series_of: Mapping[str, Group],
+                  column_of: Mapping[str, Group], tags_of: Mapping[str, tuple[Group, ...]],
+                  page: tuple[Article, ...], position: Mapping[str, int],
+                  index_in: Mapping[int, Any]) -> Neighbours:
+    """`index_in[id(group)][slug]`: where an article stands in each group (built once)."""
+    def around(items: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:
+        return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
+
+    series = series_of.get(a.slug)
+    s_prev, s_next = around(series.articles, index_in[id(series)][a.slug]) if series else (
+        None, None)
+    p_prev, p_next = around(page, [b.slug for b in page].index(a.slug))
+    return Neighbours(s_prev, s_next, p_prev, p_next,
+                      _related(a, series_of, column_of, tags_of, position, index_in))
+
+
+def member_index(groups: Iterable[Group],
+                 tags_of: Mapping[str, tuple[Group, ...]]) -> dict[int, Any]:
+    """id(group) -> {article slug: its index in the group}, for every group; and under
+    TAG_IDS, article slug -> the ids of its tags (scoring is then a set intersection)."""
+    index: dict[int, Any] = {id(g): {b.slug: i for i, b in enumerate(g.articles)}
+                             for g in groups}
+    index[TAG_IDS] = {slug: frozenset(map(id, gs)) for slug, gs in tags_of.items()}
+    return index
+
+
+def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str, Group],
+             tags_of: Mapping[str, tuple[Group, ...]], position: Mapping[str, int],
+             index_in: Mapping[int, Any], limit: int = 5,
+             window: int = WINDOW) -> tuple[Article, ...]:
+    """Articles sharing series (3 points), column (2) or tags (1 each); best first, then in
+    edition order.
+
+    Candidates are the `window` members on either side of the article in each of its
+    groups (its neighbours in the archive), not every member: a common tag on a third
+    of a 10,000-article archive would otherwise make this quadratic. Groups of up to
+    2 x window + 1 articles (every group of a 5-page edition holds at most 8) are scored
+    in full.
+    """
+    column = column_of.get(a.slug)
+    series = series_of.get(a.slug)
+    tag_ids = index_in[TAG_IDS]
+    mine = tag_ids[a.slug]
+    found: dict[str, Article] = {}
+    for group in (series, column, *tags_of.get(a.slug, ())):
+        if group is None:
+            continue
+        i = index_in[id(group)][a.slug]
+        for b in group.articles[max(0, i - window): i + window + 1]:
+            found[b.slug] = b
+    found.pop(a.slug, None)
+
+    def key(slug: str) -> tuple[int, int]:
+        score = 3 * (series is not None and series_of.get(slug) is series)
+        score += 2 * (column is not None and column_of.get(slug) is column)
+        return (-(score + len(mine & tag_ids[slug])), position[slug])
+
+    return tuple(found[slug] for slug in heapq.nsmallest(limit, found, key=key))

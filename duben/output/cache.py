@@ -1,0 +1,253 @@
+"""The build cache (`.duben-cache/` in the project): parse nothing and render nothing twice.
+
+Two stores, both plain pickles replaced atomically:
+- articles: content file -> (mtime_ns, size, sha256, Article). A file whose stat is
+  unchanged is not read; one whose stat changed but whose bytes hash the same is
+  not parsed.
+- site: the output folder last built, and per output path (fingerprint, size,
+  mtime_ns, links); a build into another folder starts from nothing. The
+  fingerprint hashes the build key (code version, templates, config, renderers) with
+  what the page shows (duben/output/fingerprint.py). A page whose fingerprint is
+  unchanged and whose file in the output folder is exactly as we wrote it (same size
+  and mtime) is hard-linked into the staging folder instead of rendered.
+- inputs: the stat of every content and static file and of every output file, and
+  the warnings, of the last build. When nothing differs (the same build key, no input
+  touched, the output folder exactly as written) there is nothing to do at all.
+A missing, unreadable or stale cache only makes the build slower, never different.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duben
+from duben.inputs import MAX_ARTICLE, read_bytes
+from duben.model.article import Article, load_article
+from duben.output.linkcheck import PageLinks
+
+CACHE_DIR = ".duben-cache"
+FORMAT = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One output file as the last build wrote it."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+    links: PageLinks | None
+
+
+@dataclass
+class BuildCache:
+    """What the last build of this project into this output folder knew."""
+
+    folder: Path | None  # where it is saved; None: kept in memory only, if at all
+    out: str  # the output folder, resolved
+    key: str = ""
+    enabled: bool = True
+    # content file -> (mtime_ns, size, sha256, Article, (mtime_ns, size) of its seed or None)
+    articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    pages: dict[str, Entry] = field(default_factory=dict)
+    fresh_articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    parsed: int = 0  # content files parsed this build (the rest came from the cache)
+    inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # at this build's start
+    last: tuple[Any, ...] = ()  # (inputs, outputs, warnings) of the last build
+
+    def unchanged(self, inputs: dict[str, tuple[int, int]], out: Path) -> list[Any] | None:
+        """The last build's warnings if it built exactly this, and `out` is untouched."""
+        self.inputs = inputs
+        if not self.last or self.last[0] != inputs:
+            return None
+        outputs = self.last[1]
+        # A cache kept in memory (serve) builds into a private folder nobody else touches.
+        return self.last[2] if outputs is None or _stats(out) == outputs else None
+
+    def load_article(self, path: Path, root: Path) -> Article:
+        """Article from the cache when the file is unchanged, else parsed (and remembered).
+
+        Loading also checks the article's lines against its seed, so the seed's stat is
+        part of the key: a changed seed re-checks every article that cites it."""
+        if not self.enabled:  # caching is off: no stat, no hash
+            return load_article(path, root)
+        shown = str(path.relative_to(root))
+        st = path.stat()
+        old = self.articles.get(shown)
+        seed = _seed_stat(root, old[3]) if old else None
+        if old and old[:2] == (st.st_mtime_ns, st.st_size) and old[4] == seed:
+            self.fresh_articles[shown] = old
+            return old[3]
+        sha = hashlib.sha256(read_bytes(path, shown, MAX_ARTICLE)).hexdigest()  # size-checked
+        if old and old[2] == sha and old[4] == seed:
+            article = old[3]
+        else:
+            article = load_article(path, root)
+            self.parsed += 1
+        self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article,
+                                      _seed_stat(root, article))
+        return article
+
+    def reusable(self, out: Path, path: str, fingerprint: str) -> Entry | None:
+        """The entry of an output file that is still right and still untouched in `out`."""
+        entry = self.pages.get(path)
+        if entry is None or entry.fingerprint != fingerprint:
+            return None
+        try:
+            st = os.stat(out / path)
+        except OSError:
+            return None
+        return entry if (st.st_size, st.st_mtime_ns) == (entry.size, entry.mtime_ns) else None
+
+    def rekey(self, key: str) -> BuildCache:
+        """This cache (kept in memory, as `serve` keeps it) for a build under `key`."""
+        if key != self.key:
+            self.key, self.pages, self.last = key, {}, ()
+        self.fresh_articles = {}  # a failed build may have left some
+        return self
+
+    def save(self, pages: dict[str, Entry], out: Path, warnings: list[Any]) -> None:
+        """Remember this build, in memory and (with a folder) on disk; a cache that
+        cannot be written is skipped, not an error."""
+        if not self.enabled:
+            return
+        self.articles, self.fresh_articles, self.pages = self.fresh_articles, {}, pages
+        self.last = (self.inputs, _stats(out) if self.folder else None, warnings)
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _dump(self.folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
+            _dump(self.folder / "articles.pickle", FORMAT, (
+                (shown, *entry[:3], *_packed(entry[3]), entry[4])
+                for shown, entry in self.articles.items()))
+            _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
+        except OSError:
+            pass
+
+
+def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCache:
+    """The cache for building `root` into `out` under build key `key` (empty if none)."""
+    resolved = str(out.resolve())
+    if not enabled:
+        return BuildCache(None, resolved, key, enabled=False)
+    folder = root / CACHE_DIR
+    cache = BuildCache(folder, resolved, key)
+    last = _load(folder / "inputs.pickle")
+    if last and last[0] == FORMAT and last[1:3] == (key, resolved):
+        cache.last = last[3:]
+    return cache
+
+
+def load_pages(cache: BuildCache) -> None:
+    """Read the per-page entries (only needed when something changed: they are large)."""
+    if cache.folder is None:
+        return
+    site = _load(cache.folder / "site.pickle")
+    if site and site[0] == FORMAT and site[1:3] == (cache.key, cache.out):
+        cache.pages = site[3]
+
+
+def load_articles(cache: BuildCache) -> None:
+    if cache.folder is None:
+        return
+    records = _records(cache.folder / "articles.pickle")
+    if next(records, None) == FORMAT:  # then each body is decoded as its record is read
+        cache.articles = {shown: (mtime, size, sha, dataclasses.replace(a, body=body.decode()),
+                                  seed) for shown, mtime, size, sha, a, body, seed in records}
+
+
+def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
+    """Path -> (mtime_ns, size) of each path ((0, 0) for one that cannot be read)."""
+    out = {}
+    for path in files:
+        try:
+            st = os.stat(path)
+            out[str(path)] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            out[str(path)] = (0, 0)
+    return out
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under folder -> (mtime_ns, size); empty if there is no folder."""
+    found = {}
+    for here, _, names in os.walk(folder):
+        for name in names:
+            st = os.stat(os.path.join(here, name))
+            found[os.path.relpath(os.path.join(here, name), folder)] = (st.st_mtime_ns,
+                                                                        st.st_size)
+    return found
+
+
+def build_key(*parts: object, theme: Path) -> str:
+    """Code version, renderer choice, config and every template: change one, render all."""
+    h = hashlib.sha256(repr((FORMAT, sys.version, parts)).encode("utf-8"))
+    package = Path(duben.__file__).parent
+    for folder in (package, theme / "templates"):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()
+                           and "__pycache__" not in p.parts):
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _seed_stat(root: Path, article: Article) -> tuple[int, int] | None:
+    try:
+        st = os.stat(root / article.source.file)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _packed(article: Article) -> tuple[Article, bytes]:
+    """The article with its body as UTF-8 bytes. Pickling a str keeps a UTF-8 copy of it
+    inside the str for its lifetime: for every body of a large edition, that is tens
+    of MiB the build would hold only for having saved the cache."""
+    return dataclasses.replace(article, body=""), article.body.encode()
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except _UNREADABLE:
+        return None
+
+
+def _records(path: Path) -> Iterator[Any]:
+    """The values pickled one after another in `path`, read one at a time."""
+    try:
+        with path.open("rb") as f:
+            while f.peek(1):
+                yield pickle.load(f)
+    except _UNREADABLE:
+        return
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+               TypeError, ValueError)
+
+
+def _dump(path: Path, *values: object) -> None:
+    """Pickle values (and the items of any generator among them) one after another,
+    forgetting each before the next, then replace `path` in one step."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                for item in value if isinstance(value, Iterator) else (value,):
+                    pickler.dump(item)
+                    pickler.clear_memo()  # the memo would keep every item alive
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,70 @@
+"""A stable digest of what one output page shows, so an unchanged page need not be rendered.
+
+`digest(value)` walks a page's dependencies: an Article stands for its whole content
+(its repr: every field, hashed once per build), dataclasses, tuples and mappings by their parts,
+functions by name. Shared objects (a group, the Edition) are walked once per build:
+`Digester` remembers them (dataclasses, which are shared and frozen) by identity. Whatever a template shows must be reachable
+from the dependencies its PageSpec names; the warm-build tests compare warm output
+with a clean build byte for byte to hold that promise.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from duben.model import article
+
+# Article and the dataclasses it is made of hold only text, numbers and tuples of them,
+# so their repr is their complete, deterministic content.
+_LEAVES = article.__name__
+
+
+class Digester:
+    """Digests of values, memoised by object identity for one build (values are frozen)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[object, str]] = {}
+
+    def digest(self, value: object) -> str:
+        """sha256 (hex) of the value's parts."""
+        return hashlib.sha256(self._walk(value).encode("utf-8")).hexdigest()
+
+    def _walk(self, value: object) -> str:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return repr(value)
+        key = id(value)
+        hit = self._seen.get(key)
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        text = self._short(self._parts(value))
+        if dataclasses.is_dataclass(value):  # shared and frozen; a container is made per page
+            self._seen[key] = (value, text)  # keeps value alive, so its id is not reused
+        return text
+
+    @staticmethod
+    def _short(text: str) -> str:
+        return "#" + hashlib.sha256(text.encode("utf-8")).hexdigest() if len(text) > 64 else text
+
+    def _parts(self, value: Any) -> str:
+        if type(value).__module__ == _LEAVES:  # an Article and its parts: plain values only
+            return repr(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            # A class may name the fields that determine the rest (DIGEST_FIELDS).
+            names = getattr(value, "DIGEST_FIELDS", None) or [
+                f.name for f in dataclasses.fields(value)]
+            fields = (self._walk(getattr(value, name)) for name in names)
+            return f"{type(value).__name__}({','.join(fields)})"
+        if isinstance(value, (Mapping, MappingProxyType)):
+            items = sorted((self._walk(k), self._walk(v)) for k, v in value.items())
+            return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+        if isinstance(value, (tuple, list, frozenset, set)):
+            parts = [self._walk(v) for v in value]
+            if isinstance(value, (frozenset, set)):
+                parts.sort()
+            return "[" + ",".join(parts) + "]"
+        if callable(value):
+            return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+        raise TypeError(f"cannot digest {type(value).__name__}")

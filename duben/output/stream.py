@@ -1,0 +1,137 @@
+"""Render pages over a process pool, writing each into the staging folder as it is made.
+
+No page is kept in memory: a worker renders one page, writes it, scans it for links
+(duben/output/linkcheck.py) and hands back only the scan and the file's stat. The
+pool is forked after the Edition, the templates and the specs exist, so workers
+inherit them instead of receiving them pickled per task; a task is a run of spec
+indices. Which process renders a page never changes its bytes, so the output is the
+same with one process or many (a test compares them).
+"""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from duben.errors import Problem
+from duben.output.linkcheck import PageLinks, scan, shared
+from duben.paths import join_inside
+
+Render = Callable[[int, list[Problem]], bytes]  # spec index -> page bytes
+
+
+@dataclass(frozen=True)
+class Made:
+    """One page written into the staging folder."""
+
+    index: int  # of its spec
+    size: int
+    mtime_ns: int
+    links: PageLinks | None  # None: not an HTML page
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class _Job:
+    render: Render
+    paths: Sequence[str]  # output path of each spec index
+    staged: Path
+    base_url: str
+    out: Path | None  # the current site: a page rendered to the same bytes is linked from it
+
+
+_JOB: _Job | None = None  # set in the parent just before the fork; read by the workers
+CHUNK = 32  # pages a task: few enough tasks to keep both cores busy to the end
+SMALL = 100  # fewer pages to render than this (an edit): starting a pool costs more
+
+
+def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
+               base_url: str, workers: int, out: Path | None = None,
+               tick: Callable[[int], None] = lambda n: None,
+               batches: Sequence[str] = ()) -> list[Made]:
+    """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run.
+
+    A page whose bytes equal its file in `out` is hard-linked from there, not written.
+    Pages of one batch (`batches[i]`, "" for none) go to one task, in index order."""
+    global _JOB
+    _JOB = _Job(render, paths, staged, base_url, out)
+    runs = _runs(todo, batches)
+    made: list[Made] = []
+    try:
+        if (workers <= 1 or len(todo) < SMALL or len(runs) <= 1
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            for done in map(_work, runs):
+                made += map(_kept, done)
+                tick(len(done))
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for done in pool.imap_unordered(_work, runs):
+                    made += map(_kept, done)
+                    tick(len(done))
+    finally:
+        _JOB = None
+    return sorted(made, key=lambda m: m.index)
+
+
+def _kept(m: Made) -> Made:
+    """What the parent keeps of a page until the end: its link targets shared with every
+    other page's (each result arrives with its own copies of the same few targets)."""
+    return dataclasses.replace(m, links=shared(m.links)) if m.links else m
+
+
+def _runs(todo: Sequence[int], batches: Sequence[str]) -> list[Sequence[int]]:
+    """Tasks: each batch whole (the long ones first, to keep both cores busy to the end),
+    then the other pages CHUNK at a time."""
+    grouped: dict[str, list[int]] = {}
+    loose = []
+    for i in todo:
+        batch = batches[i] if batches else ""
+        if batch:
+            grouped.setdefault(batch, []).append(i)
+        else:
+            loose.append(i)
+    return [*grouped.values(), *(loose[i:i + CHUNK] for i in range(0, len(loose), CHUNK))]
+
+
+def _work(indices: Sequence[int]) -> list[Made]:
+    job = _JOB
+    assert job is not None, "make_pages sets the job before any work runs"
+    return [_make(job, i) for i in indices]
+
+
+def _make(job: _Job, index: int) -> Made:
+    problems: list[Problem] = []
+    data = job.render(index, problems)
+    here = job.paths[index]
+    path = join_inside(job.staged, here)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not (job.out is not None and _same(job.out / here, data) and link_file(job.out / here, path)):
+        path.write_bytes(data)
+    st = os.stat(path)
+    links = (scan(data.decode("utf-8"), here, job.base_url)
+             if here.endswith(".html") and not problems else None)
+    return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems))
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def link_file(source: Path, target: Path) -> bool:
+    """Hard-link `source` as `target`; False if this file system cannot."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def workers_wanted(pages: int) -> int:
+    """Both cores for a large edition; one process when forking would cost more than it saves."""
+    return 1 if pages < 400 else max(1, min(len(os.sched_getaffinity(0)), 8))

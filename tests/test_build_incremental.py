@@ -1,0 +1,150 @@
+"""The build cache and the process pool change how fast a site is built, never what is built."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_build_strict import COMMENTARY, SERIES_3, edit, tree
+
+from duben.build import build_site as build_with_search
+
+
+def build_site(*args: object, **kwargs: object) -> list:
+    """These tests are about pages: Pagefind's index (issue 9) is not deterministic
+    byte for byte (Pagefind#638), so it is left out."""
+    return build_with_search(*args, search=False, **kwargs)  # type: ignore[arg-type]
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "edition"
+THEME = Path(__file__).parents[1] / "theme"
+
+
+@pytest.fixture
+def edition(tmp_path: Path) -> Path:
+    """A private copy of the fixture edition, with its own theme, so edits stay here."""
+    root = tmp_path / "edition"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".duben-cache"))
+    shutil.copytree(THEME, root / "theme")
+    config = root / "duben.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "theme: ../../../theme", "theme: theme"), encoding="utf-8")
+    return root
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean(root: Path, out: Path) -> dict[str, bytes]:
+    build_site(root, out, strict=True, cache=False)
+    return tree(out)
+
+
+def test_a_warm_build_is_a_clean_build_and_writes_nothing(edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    assert (edition / ".duben-cache" / "site.pickle").is_file()
+    before = inodes(site)
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean")
+    assert inodes(site) == before  # every file hard-linked from the last build
+
+
+def test_an_edited_article_rewrites_exactly_the_files_that_show_it(
+        edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    old_bytes, old_inodes = tree(site), inodes(site)
+    edit(edition, COMMENTARY, "title: ", "title: 新")  # the title shows in lists and neighbours
+    build_site(edition, site, strict=True)
+    new_bytes = tree(site)
+    assert new_bytes == clean(edition, tmp_path / "clean")
+    changed = {p for p in new_bytes if new_bytes[p] != old_bytes.get(p)}
+    written = {p for p, ino in inodes(site).items() if old_inodes.get(p) != ino}
+    assert written == changed
+    assert "articles/zuofeng-jianshe/index.html" in changed and "index.html" in changed
+    assert "about/index.html" not in changed  # its bytes do not show the title
+
+
+def test_a_template_or_config_change_rebuilds_what_uses_it(edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    edit(edition, "theme/templates/base.html", "</footer>", "<p>新页脚</p>\n</footer>")
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean1")
+    edit(edition, "duben.yaml", "title: ", "title: 新")
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean2")
+
+
+def test_a_hand_edited_output_file_is_rebuilt(edition: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    page = site / "articles" / "lian-shang-fu-neng" / "index.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    build_site(edition, site, strict=True)
+    assert tree(site) == clean(edition, tmp_path / "clean")
+
+
+def test_a_cached_article_is_not_parsed_again(edition: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from duben.output import cache
+
+    build_site(edition, tmp_path / "site", strict=True)
+    parsed: list[Path] = []
+    real = cache.load_article
+    monkeypatch.setattr(cache, "load_article", lambda p, r: parsed.append(p) or real(p, r))
+    (edition / SERIES_3).touch()  # a new stat, the same bytes: hashed, not parsed
+    build_site(edition, tmp_path / "site", strict=True)
+    assert parsed == []
+    edit(edition, SERIES_3, "title: ", "title: 新")
+    build_site(edition, tmp_path / "site", strict=True)
+    assert [p.name for p in parsed] == [Path(SERIES_3).name]
+
+
+def test_the_process_pool_builds_what_one_process_builds(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from duben.output import stream
+
+    monkeypatch.setattr(stream, "CHUNK", 4)  # many tasks for the two workers
+    monkeypatch.setattr(stream, "SMALL", 0)  # and a pool however few pages there are
+    build_site(edition, tmp_path / "one", strict=True, workers=1, cache=False)
+    build_site(edition, tmp_path / "two", strict=True, workers=2, cache=False)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_nothing_changed_means_nothing_is_loaded(edition: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from duben import build
+
+    site = tmp_path / "site"
+    build_site(edition, site, strict=True)
+    loads: list[object] = []
+    real = build.load_edition
+    monkeypatch.setattr(build, "load_edition", lambda *a: loads.append(a) or real(*a))
+    assert build_site(edition, site, strict=True) == []
+    assert loads == []
+    (site / "stray.html").write_text("not ours", encoding="utf-8")  # the folder was touched
+    build_site(edition, site, strict=True)
+    assert len(loads) == 1 and not (site / "stray.html").exists()
+    (edition / "theme" / "static" / "style.css").write_text("body{}", encoding="utf-8")
+    build_site(edition, site, strict=True)
+    assert len(loads) == 2 and (site / "static" / "style.css").read_text() == "body{}"
+
+
+def test_a_cache_kept_in_memory_builds_what_a_clean_build_does(
+        edition: Path, tmp_path: Path) -> None:
+    from duben.output.cache import BuildCache
+
+    site = tmp_path / "site"
+    memory = BuildCache(None, str(site.resolve()))  # as `serve` keeps it
+    build_site(edition, site, strict=True, memory=memory)
+    before = inodes(site)
+    build_site(edition, site, strict=True, memory=memory)
+    assert inodes(site) == before
+    edit(edition, SERIES_3, "title: ", "title: 新")
+    build_site(edition, site, strict=True, memory=memory)
+    assert tree(site) == clean(edition, tmp_path / "clean")
+    assert not (edition / ".duben-cache").exists()  # nothing written to disk

@@ -1,0 +1,161 @@
+"""`build.py serve`: a live preview that rebuilds on change, reloads the tab, and survives
+bad edits. The server runs in a subprocess on a free 127.0.0.1 port, as a user runs it."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from test_build_incremental import edition  # noqa: F401 -- the fixture
+from test_build_strict import COMMENTARY, edit
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTICLE = "/duben/articles/zuofeng-jianshe/index.html"  # the fixture's base path is /duben/
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def wait_for(predicate, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`build.py serve` on a free port, as a user starts it; (process, base URL)."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--root",
+                             str(root), "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def server(edition: Path) -> Iterator[str]:  # noqa: F811
+    proc, base = start(edition)
+
+    def up() -> bool:
+        try:
+            return get(base + ARTICLE)[0] == 200
+        except OSError:
+            assert proc.poll() is None, "the server stopped"
+            return False
+
+    try:
+        wait_for(up, "the server to start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def reloads(base: str) -> Callable[[], None]:
+    """Connect a livereload browser client now; the function returned waits for the next
+    reload message it gets."""
+    from tornado.ioloop import IOLoop
+    from tornado.websocket import websocket_connect
+
+    loop = IOLoop()
+
+    async def connect():
+        ws = await websocket_connect(base.replace("http", "ws") + "/livereload")
+        ws.write_message(json.dumps({"command": "hello", "protocols": []}))
+        await ws.read_message()  # the server's hello
+        ws.write_message(json.dumps({"command": "info", "url": base + ARTICLE}))
+        return ws
+
+    ws = loop.run_sync(connect, timeout=10)
+    time.sleep(0.3)  # the info message registers this client on the server's loop
+
+    def next_reload() -> None:
+        while True:
+            message = loop.run_sync(ws.read_message, timeout=30)
+            assert message is not None, "the server closed the reload socket"
+            if json.loads(message).get("command") == "reload":
+                return
+
+    return next_reload
+
+
+def test_serves_under_the_base_path_and_a_saved_article_shows(edition: Path,  # noqa: F811
+                                                              server: str) -> None:
+    assert get(server + "/")[0] == 200  # redirected to the base path
+    assert "<h1" in get(server + "/duben/")[1]
+    assert get(server + "/articles/zuofeng-jianshe/index.html")[0] == 404  # outside the base
+    status, page = get(server + ARTICLE)
+    assert status == 200 and "livereload.js" in page  # the reload script is injected
+    edit(edition, COMMENTARY, "title: ", "title: 刚保存的")
+    wait_for(lambda: "刚保存的" in get(server + ARTICLE)[1], "the edit to be served")
+
+
+def test_a_burst_of_saves_ends_showing_the_last_one(edition: Path, server: str) -> None:  # noqa: F811
+    next_reload = reloads(server)
+    path = edition / COMMENTARY
+    original = path.read_text(encoding="utf-8")
+    for n in range(12):  # faster than any debounce: a save-all, a checkout
+        path.write_text(original.replace("title: ", f"title: 第{n}版", 1), encoding="utf-8")
+        time.sleep(0.03)
+    # The tab may reload on the way, but a reload must come once the last save is served:
+    # if it were dropped, next_reload() would time out with the tab showing an older one.
+    seen = []
+    while "第11版" not in (page := get(server + ARTICLE)[1]):
+        next_reload()
+        seen.append(page)
+    assert len(seen) <= 3  # debounced: not one rebuild per save
+
+
+def test_a_bad_edit_shows_the_error_and_keeps_the_last_good_site(
+        edition: Path, server: str) -> None:  # noqa: F811
+    next_reload = reloads(server)
+    edit(edition, COMMENTARY, "kind: ", "kind: [")
+    next_reload()  # the tab reloads to show the error
+    status, page = get(server + ARTICLE)
+    assert status == 200 and "duben-build-error" in page
+    assert f"{COMMENTARY}:" in page and "invalid YAML" in page
+    assert "article-title" in page  # the last good page, under the error
+    edit(edition, COMMENTARY, "kind: [", "kind: ")
+    next_reload()
+    assert "duben-build-error" not in get(server + ARTICLE)[1]
+
+
+def test_a_project_broken_from_the_start_is_served_once_fixed(edition: Path) -> None:  # noqa: F811
+    edit(edition, COMMENTARY, "kind: ", "kind: [")
+    proc, base = start(edition)
+    try:
+        def shows(text: str) -> bool:
+            try:
+                return text in get(base + "/duben/")[1]
+            except OSError:
+                return False
+
+        wait_for(lambda: shows("invalid YAML"), "the error page")
+        edit(edition, COMMENTARY, "kind: [", "kind: ")
+        wait_for(lambda: get(base + ARTICLE)[0] == 200, "the fixed site")
+        assert "duben-build-error" not in get(base + ARTICLE)[1]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
