@@ -6,6 +6,7 @@ from pathlib import Path
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
+from duben.model.pages import with_page_facts
 from duben.output.linkcheck import check_links
 from duben.output.write import with_static, write_site
 from duben.renderers import Files, available
@@ -20,6 +21,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     only under strict. On any failure `out` is left exactly as it was.
     """
     config = load_config(root)                          # duben.yaml, unknown keys rejected
+    config = with_page_facts(config)                    # + content/<page>/page.yaml
     edition, warnings = load_edition(config)            # every content error, with path:line
     pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
     files = with_static(pages, config.theme_dir / "static", root)

@@ -68,10 +68,12 @@ def test_page_000() -> None:
         ("图①", "王树军在调试柴油发动机连接盘自动拆卸项目。"),
         ("图②", "潍柴一号工厂总装线Ⅱ段生产现场。"),
     ]
-    assert c.credits == ("以上图片均为潍柴集团提供", "版式设计：张芳曼")
+    # 以上图片… is the article's; 版式设计 is the page's (000:123)
+    assert c.credits == ("以上图片均为潍柴集团提供",)
+    assert split("000").layout_credits == ("版式设计：张芳曼",)
     assert "能不能变被动为主动" in c.body  # the layout break 能 / 不能 is rejoined
     assert "自己设计、制造、调试的能力" in c.body  # typo fix from data + rejoin
-    assert [x.now for x in c.corrections] == ["自己设计"]
+    assert [x.now for x in c.corrections] == ["工艺革新", "自己设计"]  # 000:111, 000:113
 
     assert (d.kicker, d.title, d.authors) == ("安徽省淮北市杜集区——", "党群服务中心 走进群众心中", ("吴储秋",))
     assert d.figures == () and d.credits == () and not d.truncated
@@ -95,7 +97,10 @@ def test_page_001() -> None:
     assert "就会形成巨大的合力。我们将始终坚持" in c.body
     assert [f.label for f in c.figures] == ["图①", "图②"]
     assert c.figures[0].caption == "牛建静（左一）和志愿者一起入户看望独居老人。"
-    assert c.credits == ("受访者供图", "马欣悦摄", "版式设计：张丹峰")
+    # each photo keeps its own credit (001:123, 001:125); the layout credit is the page's
+    assert [f.credit for f in c.figures] == ["受访者供图", "马欣悦摄"]
+    assert c.credits == ()
+    assert split("001").layout_credits == ("版式设计：张丹峰",)
     assert (d.kicker, d.title, d.authors) == ("四川省泸州市纪委监委——", "瞄准小切口 守护大民生", ("沈睿睿",))
 
 
@@ -111,7 +116,8 @@ def test_page_002() -> None:
     assert b.body.startswith("习近平总书记在山东考察")
     assert (c.column, c.title, c.authors) == (COLUMN_ME, "“为了群众安全，再累都值得”", ("王欣悦",))
     assert [f.label for f in c.figures] == ["上图", "左图"]
-    assert c.credits == ("以上图片均为重庆市地矿局提供", "版式设计：沈亦伶 张丹峰")
+    assert c.credits == ("以上图片均为重庆市地矿局提供",)
+    assert split("002").layout_credits == ("版式设计：沈亦伶 张丹峰",)
     assert "前进还是撤离？想着受困群众" in c.body  # rejoined across three blank lines
     assert (d.kicker, d.title, d.byline, d.authors) == (
         "内蒙古呼伦贝尔市——", "激活“两新”力量 凝聚治理合力", "邱春风", ("邱春风",))
@@ -184,8 +190,9 @@ def test_seed_plus_corrections_is_the_edition(seed: Path) -> None:
     for a in split(seed.name[:3]).articles:
         first, last = a.source.lines
         text = "\n".join(raw.split("\n")[first - 1:last])
+        printed = text
         for c in a.corrections:
-            assert c.was in text, c
+            assert c.was in printed, c
             text = text.replace(c.was, c.now)
         flat = "".join(normalise_line(line, script).strip().lstrip("#").strip()
                        for line in text.split("\n"))

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from duben.errors import DubenError, Problem, yaml_problem
+from duben.slugs import is_slug
 
 # libyaml's safe loader when PyYAML was built with it: same YAML, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -20,6 +21,9 @@ _TOP_KEY = re.compile(r"""^["']?([^\s"':#][^"':]*?)["']?\s*:(?:\s|$)""")
 
 KINDS = ("article", "commentary", "profile", "brief", "photo", "notice")
 SCRIPTS = ("zh-Hans", "zh-Hant")
+# How sure an editor is of a correction (校勘): a sure fix, a conjecture, or a passage
+# kept as printed and marked 存疑 (then `now` is the printed text).
+CERTAINTIES = ("sure", "conjecture", "unresolved")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Figure:
 
     label: str  # 图①, 上图, 左图, or 图 when the page printed no label
     caption: str
+    credit: str = ""  # this photo's own credit (马欣悦摄, 受访者供图), if printed with it
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Correction:
     was: str
     now: str
     note: str
+    certainty: str = "sure"  # one of CERTAINTIES
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,13 @@ def to_front_matter(article: Article) -> dict[str, Any]:
         "series": {"name": a.series.name, "number": a.series.number} if a.series else None,
         "kind": a.kind,
         "editors_note": a.editors_note,
-        "figures": [{"label": f.label, "caption": f.caption} for f in a.figures],
+        "figures": [{"label": f.label, "caption": f.caption, **({"credit": f.credit} if f.credit
+                     else {})} for f in a.figures],
         "credits": list(a.credits),
         "truncated": a.truncated,
         "original_script": a.original_script,
-        "corrections": [{"was": c.was, "now": c.now, "note": c.note} for c in a.corrections],
+        "corrections": [{"was": c.was, "now": c.now, "note": c.note, "certainty": c.certainty}
+                        for c in a.corrections],
         "source": {"file": a.source.file, "order": a.source.order, "lines": list(a.source.lines)},
         "tags": list(a.tags),
         "slug": a.slug,
@@ -205,14 +213,16 @@ class _Checker:
             return ()
         return tuple(value)
 
-    def records(self, key: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    def records(self, key: str, fields: tuple[str, ...],
+                optional: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         value = self.meta.get(key) or []
         ok = isinstance(value, list) and all(
-            isinstance(v, dict) and set(v) <= set(fields) and all(f in v for f in fields)
+            isinstance(v, dict) and set(v) <= {*fields, *optional} and all(f in v for f in fields)
             for v in value
         )
         if not ok:
-            self.fail(key, f"must be a list of mappings with keys {', '.join(fields)}")
+            more = f" (optional: {', '.join(optional)})" if optional else ""
+            self.fail(key, f"must be a list of mappings with keys {', '.join(fields)}{more}")
             return []
         return value
 
@@ -230,7 +240,7 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
     if script is not None and script not in SCRIPTS:
         c.fail("original_script", f"must be one of {', '.join(SCRIPTS)}, got {script!r}")
     slug = c.text("slug", required=True)
-    if slug is not None and not _is_slug(slug):
+    if slug is not None and not is_slug(slug):
         c.fail("slug", f"must be lowercase ASCII letters, digits and '-', got {slug!r}")
 
     series = None
@@ -256,13 +266,16 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
     except (TypeError, KeyError, ValueError):
         c.fail("source", "must be a mapping {file: text, order: integer, lines: [first, last]}")
 
-    figures = tuple(
-        Figure(str(f["label"]), str(f["caption"])) for f in c.records("figures", ("label", "caption"))
-    )
+    figures = tuple(Figure(str(f["label"]), str(f["caption"]), str(f.get("credit") or ""))
+                    for f in c.records("figures", ("label", "caption"), ("credit",)))
     corrections = tuple(
-        Correction(str(r["was"]), str(r["now"]), str(r["note"]))
-        for r in c.records("corrections", ("was", "now", "note"))
+        Correction(str(r["was"]), str(r["now"]), str(r["note"]), r.get("certainty") or "sure")
+        for r in c.records("corrections", ("was", "now", "note"), ("certainty",))
     )
+    for r in corrections:
+        if r.certainty not in CERTAINTIES:
+            c.fail("corrections", f"certainty must be one of {', '.join(CERTAINTIES)}, "
+                   f"got {r.certainty!r}")
     article_kwargs: dict[str, Any] = {
         "title": c.text("title", required=True),
         "title_supplied": c.flag("title_supplied"),
@@ -283,7 +296,3 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         figures=figures, corrections=corrections, body=body, path=path, **article_kwargs,
     )
 
-
-def _is_slug(text: str) -> bool:
-    return bool(text) and all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in text) \
-        and text == text.lower() and not text.startswith("-") and not text.endswith("-")
