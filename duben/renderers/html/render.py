@@ -22,11 +22,21 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from markupsafe import Markup
 
 from duben.errors import DubenError, Problem
+from duben.model.article import CERTAINTIES
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
+from duben.renderers.html.apparatus import (
+    CERTAINTY_HEADINGS,
+    display_byline,
+    figure_labels,
+    nest_quotes,
+    print_facts,
+)
+from duben.renderers.html.breaks import wbr
 from duben.renderers.html.markdown import render_body
 from duben.renderers.html.views import (
     KIND_NAMES,
@@ -73,6 +83,10 @@ def make_env(theme_dir: Path) -> Environment:
                        reading_order=reading_order)
     env.filters["url"] = _url_filter
     env.filters["abs_url"] = _abs_url_filter
+    # Reading apparatus (issue 11): headline breaks, bylines, quotations in notes, photos.
+    env.filters.update(wbr=wbr, byline=display_byline, nest_quotes=nest_quotes,
+                       figure_labels=figure_labels, print_facts=print_facts)
+    env.globals.update(CERTAINTY_HEADINGS=CERTAINTY_HEADINGS, CERTAINTIES=CERTAINTIES)
     return env
 
 
@@ -129,7 +143,7 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
                                {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
     yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
-    yield PageSpec(urls.NOT_FOUND, "404.html", {}, "404 page")
+    yield PageSpec(urls.NOT_FOUND, "404.html", {"inline_css": inline_css(config)}, "404 page")
     yield PageSpec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
     yield PageSpec(urls.SITEMAP, "sitemap.xml", {"edition": e}, "sitemap")
     yield PageSpec(urls.ROBOTS, "robots.txt", {}, "robots.txt")
@@ -193,3 +207,12 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
+
+
+def inline_css(config: Config) -> tuple[Markup, Markup]:
+    """The screen and print stylesheets, to inline in the 404 page: a server shows that
+    page at any depth and a reader may open it from disk, so a linked stylesheet (which
+    must be absolute there) is missing in one place or the other."""
+    static = config.theme_dir / "static"
+    css = [(static / name).read_text(encoding="utf-8") for name in ("style.css", "print.css")]
+    return Markup(css[0].replace("</", "<\\/")), Markup(css[1].replace("</", "<\\/"))
