@@ -545,3 +545,59 @@ def test_screenshots(browser: Browser, base_url: str, site: Path, traffic: Traff
     assert pdf.read_bytes().startswith(b"%PDF")
     assert all(p.stat().st_size > 5_000 for p in taken), "an empty-looking screenshot"
     traffic.assert_clean()
+
+
+# -- accessibility: axe-core on every page type --------------------------------------
+
+AXE_JS = Path(os.environ.get("AXE_JS", Path(os.environ.get(
+    "DUBEN_TOOLS", Path.home() / ".cache" / "duben-ci")) / "node/node_modules/axe-core/axe.min.js"))
+
+
+def _page_types(site: Path) -> list[str]:
+    """One page of every type the site has (the first of each kind, in name order)."""
+    def first(pattern: str) -> str:
+        return min(site.glob(pattern)).relative_to(site).as_posix()
+
+    return ["index.html", _richest_article(site), first("articles/*/index.html"),
+            "pages/index.html", first("pages/*/index.html"), "series/index.html",
+            first("series/*/index.html"), first("series/*/print/index.html"),
+            "columns/index.html", first("columns/*/index.html"), "tags/index.html",
+            first("tags/*/index.html"), "authors/index.html", first("authors/*/index.html"),
+            "about/index.html", "corrections/index.html", "404.html"]
+
+
+def _axe(page: Page) -> list[str]:
+    """axe-core's violations on the loaded page, one line per rule with its nodes."""
+    page.add_script_tag(path=str(AXE_JS))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.length} nodes, e.g. ${
+          v.nodes[0].target.join(' ')}: ${v.nodes[0].failureSummary.split('\\n')[1] || ''}`)""")
+    return list(found)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_core_finds_no_violation_on_any_page_type(
+    browser: Browser, base_url: str, site: Path, traffic: Traffic, scheme: str
+) -> None:
+    if not AXE_JS.is_file():
+        missing_tool(f"axe-core is not installed at {AXE_JS} (see .ci/run)")
+    page = _open(browser, base_url, traffic, color_scheme=scheme)
+    found = {}
+    for path in _page_types(site):
+        page.goto(base_url + path)
+        if violations := _axe(page):
+            found[path] = violations
+    page.context.close()
+    assert not found, f"axe-core violations: {found}"
+
+
+def test_the_axe_check_fails_on_a_page_with_violations(browser: Browser) -> None:
+    """Control: the same harness reports an unlabelled image and low-contrast text."""
+    if not AXE_JS.is_file():
+        missing_tool(f"axe-core is not installed at {AXE_JS} (see .ci/run)")
+    page = browser.new_page()
+    page.set_content('<html lang="zh"><body><main><img src="data:,">'
+                     '<p style="color:#bbb;background:#fff">浅色文字</p></main></body></html>')
+    ids = {v.split(" ")[0] for v in _axe(page)}
+    page.close()
+    assert {"image-alt", "color-contrast"} <= ids

@@ -119,7 +119,8 @@ def _render_correction_ref(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     n, prefix, kind = tokens[idx].meta["number"], env.get("prefix", ""), tokens[idx].meta["kind"]
-    label = f"校勘记 {n}" + (f"（{CERTAINTY_NAMES[kind]}）" if kind != "sure" else "")
+    # The name holds the visible text ([2疑]) and says what the mark means.
+    label = f"校勘记 {n}" + (f"{MARK_SUFFIX[kind]}（{CERTAINTY_NAMES[kind]}）" if kind != "sure" else "")
     return (f'<sup class="correction-ref correction-{kind}" id="{correction_ref_id(n, prefix)}">'
             f'<a href="#{correction_id(n, prefix)}" aria-label="{label}">'
             f'[{n}{MARK_SUFFIX[kind]}]</a></sup>')
