@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+import test_build_real
 from sitecheck import main_html, main_lines
 
-from duben.build import build_site
 from duben.model.article import (
     Article,
     Correction,
@@ -24,16 +24,9 @@ from duben.model.article import (
 )
 from duben.renderers.html.breaks import break_points, wbr
 
-ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(not any((ROOT / "content").glob("*/*.md")),
-                                reason="no content/ yet: run `python build.py split`")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("apparatus") / "site"
-    assert build_site(ROOT, out, strict=True) == []
-    return out
+ROOT = test_build_real.ROOT
+pytestmark = test_build_real.pytestmark  # skipped until split has run
+site = test_build_real.site  # the same fixture: the real edition, built strictly
 
 
 def content(title: str) -> Article:

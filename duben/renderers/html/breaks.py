@@ -19,7 +19,7 @@ go (<title>, JSON-LD, the feed): only the `wbr` filter adds anything.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import budoux
 import rjieba
@@ -35,7 +35,7 @@ def _parser() -> budoux.Parser:
     return budoux.load_default_simplified_chinese_parser()
 
 
-@cache
+@lru_cache(maxsize=8192)  # headlines and corrected paragraphs: bounded
 def _inside_words(text: str) -> frozenset[int]:
     """Offsets strictly inside a dictionary word of two or more Han characters."""
     inside: set[int] = set()
@@ -45,7 +45,7 @@ def _inside_words(text: str) -> frozenset[int]:
     return frozenset(inside)
 
 
-@cache
+@lru_cache(maxsize=8192)
 def break_points(text: str) -> tuple[int, ...]:
     """Offsets in `text` where a line may break between words, in order."""
     points, at = [], 0
