@@ -228,3 +228,26 @@ def test_a_correction_that_matches_nothing_is_reported_in_the_data_file() -> Non
     assert [str(p) for p in result.problems] == [
         f"{name.replace('.txt', '.yaml')}:2: correction 'was' text not found in {name}: '不存在的文字'"
     ]
+
+
+def test_page_facts_and_layout_credits_go_to_a_page_file_that_editors_own(tmp_path: Path) -> None:
+    """seeds/<name>.yaml `page:` and the page's 版式设计 reach content/<page>/page.yaml;
+    a page with neither gets no file; a hand edit of the file survives the next split."""
+    import shutil
+
+    from duben.importer.split import run_split
+    from duben.model.pages import parse_page_info
+
+    for name in ("seeds", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    run_split(tmp_path)
+    page = tmp_path / "content/002_518b5102fb447ec0/page.yaml"
+    info = parse_page_info(page.read_text(encoding="utf-8"), "page.yaml")
+    assert (info.paper, info.name, info.date, info.number) == ("人民日报", "党建", "", "")
+    assert info.credits == ("版式设计：沈亦伶 张丹峰",)  # 002:139
+    assert not (tmp_path / "content/003_5954ae6e62c5d8cd/page.yaml").exists()  # nothing known
+    page.write_text(page.read_text(encoding="utf-8").replace("date: null", "date: 2024-08-05"),
+                    encoding="utf-8")
+    report = run_split(tmp_path)
+    assert "content/002_518b5102fb447ec0/page.yaml" in report.skipped_hand_edited
+    assert parse_page_info(page.read_text(encoding="utf-8"), "page.yaml").date == "2024-08-05"

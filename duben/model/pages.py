@@ -9,6 +9,7 @@ Nothing is ever guessed: an unknown fact is null, and the site says 日期不详
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ def parse_page_info(text: str, path: str) -> PageInfo:
     except yaml.YAMLError as exc:
         raise DubenError(yaml_problem(exc, path)) from None
     data = {} if data is None else data
+    if isinstance(data, dict) and isinstance(data.get("date"), date):  # YAML reads 2024-08-05
+        data["date"] = data["date"].isoformat()                      # as a date: keep the text
     allowed = (*_FACTS, "credits")
     ok = isinstance(data, dict) and set(data) <= set(allowed) and all(
         data.get(f) is None or isinstance(data[f], (str, int)) for f in _FACTS)
