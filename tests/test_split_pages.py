@@ -251,3 +251,30 @@ def test_page_facts_and_layout_credits_go_to_a_page_file_that_editors_own(tmp_pa
     report = run_split(tmp_path)
     assert "content/002_518b5102fb447ec0/page.yaml" in report.skipped_hand_edited
     assert parse_page_info(page.read_text(encoding="utf-8"), "page.yaml").date == "2024-08-05"
+
+
+def test_bad_editorial_data_is_reported_with_file_and_line() -> None:
+    from duben.errors import DubenError
+    from duben.importer.pagedata import parse_page_data
+    from duben.model.pages import parse_page_info
+
+    text = ("page:\n  paper: 人民日报\n  date: 2024年8月5日\n"
+            "corrections:\n  - was: 甲\n    now: 乙\n    note: 注\n    certainty: maybe\n"
+            "  - was: 丙\n    now: 丁\n    note: 注\n    certainty: unresolved\n"
+            "  - was: 戊\n    certainty: unresolved\n    note: 存疑的注\n"
+            "tags:\n  - where: 某句\n    add: 不是列表\n")
+    with pytest.raises(DubenError) as caught:
+        parse_page_data(text, "seeds/x.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "seeds/x.yaml:3: page date must be YYYY-MM-DD, got '2024年8月5日'",
+        "seeds/x.yaml:5: certainty must be one of sure, conjecture, unresolved, got 'maybe'",
+        ("seeds/x.yaml:9: an unresolved passage is kept as printed: leave out 'now' "
+        "(or repeat 'was')"),
+        "seeds/x.yaml:17: each tags entry needs exactly: where (optional: add, remove)",
+    ]
+    ok = parse_page_data(text.split("corrections:")[0].replace("2024年8月5日", "2024-08-05")
+                         + "corrections:\n  - was: 戊\n    certainty: unresolved\n    note: 注\n",
+                         "seeds/x.yaml")
+    assert ok.corrections[0].now == "戊" and dict(ok.page)["date"] == "2024-08-05"
+    with pytest.raises(DubenError, match=r"^content/x/page.yaml:1: date must be YYYY-MM-DD"):
+        parse_page_info("date: 5 August\n", "content/x/page.yaml")

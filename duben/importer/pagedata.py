@@ -162,6 +162,7 @@ def _page_facts(node: yaml.Node, path: str, problems: list[Problem]) -> tuple[tu
         return ()
     facts = {k.value: v.value.strip() for k, v in node.value if v.value.strip()}
     if "date" in facts and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", facts["date"]):
+        line = next(k.start_mark.line + 1 for k, _ in node.value if k.value == "date")
         problems.append(Problem(path, line, f"page date must be YYYY-MM-DD, got {facts['date']!r}"))
     return tuple((f, facts[f]) for f in PAGE_FIELDS if f in facts)
 

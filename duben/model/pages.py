@@ -8,6 +8,7 @@ Nothing is ever guessed: an unknown fact is null, and the site says 日期不详
 """
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,8 @@ def parse_page_info(text: str, path: str) -> PageInfo:
     if not ok or not isinstance(credits, list) or not all(isinstance(c, str) for c in credits):
         raise DubenError(Problem(path, 1, f"expected a mapping of {', '.join(allowed)} "
                                  "(text or null; credits: a list of text)"))
+    if data.get("date") is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(data["date"])):
+        raise DubenError(Problem(path, 1, f"date must be YYYY-MM-DD, got {data['date']!r}"))
     return PageInfo(**{f: str(data[f]) for f in _FACTS if data.get(f) is not None},
                     credits=tuple(credits))
 
