@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from duben.atomic import recover_target
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
 from duben.model.pages import with_page_facts
 from duben.output.linkcheck import check_links
 from duben.output.write import with_static, write_site
+from duben.paths import check_output, url_key
 from duben.renderers import Files, available
 
 
@@ -20,6 +22,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
     only under strict. On any failure `out` is left exactly as it was.
     """
+    check_output(root, out)                             # never over seeds/, content/, theme/
+    recover_target(out)                                 # repair what a killed run left
     config = load_config(root)                          # duben.yaml, unknown keys rejected
     config = with_page_facts(config)                    # + content/<page>/page.yaml
     edition, warnings = load_edition(config)            # every content error, with path:line
@@ -37,13 +41,15 @@ def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> File
     chosen = available()
     files: Files = {}
     problems: list[Problem] = []
+    claimed: dict[str, str] = {}  # normalised output path -> URL: 'a/../b' is 'b'
     for name in names:
         for url, (data, origin) in chosen[name](edition, config).items():
-            if url in files:
-                problems.append(Problem(origin, None,
-                                        f"URL {url!r} is also claimed by {files[url][1]}"))
+            key = url_key(url)
+            if key in claimed:
+                problems.append(Problem(origin, None, f"URL {url!r} is also claimed by "
+                                        f"{files[claimed[key]][1]}"))
             else:
-                files[url] = (data, origin)
+                files[url], claimed[key] = (data, origin), url
     if problems:
         raise DubenError(problems)
     return files

@@ -1,7 +1,10 @@
 """Command line: `split` imports seeds into content/, `build` (the default) makes the site.
 
-Errors come out compiler-style, `path:line: message`, sorted, on stderr, with exit
-status 1; a traceback only with --debug.
+The contract (README "Reliability"): problems come out compiler-style on stderr,
+`path:line[:col]: error|warning: message`, all collected, sorted, then one summary
+line. Exit status 0 done; 1 the input's fault; 2 usage or environment (bad option,
+refused output folder, lock held, cannot write, disk full); 3 an internal error
+(a bug: a traceback only with --debug).
 """
 from __future__ import annotations
 
@@ -11,29 +14,59 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from duben.errors import DubenError, Problem
+from duben.errors import DubenError, Problem, UsageError
+
+DONE, INPUT, USAGE, INTERNAL = 0, 1, 2, 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit status: 0 done, 1 input errors, 2 internal error."""
-    args = _parser().parse_args(argv)
+    """Run one command; the exit status: 0 done, 1 input, 2 usage/environment, 3 bug."""
+    args = _parser().parse_args(argv)  # a bad option exits 2 (argparse's own usage error)
     root = Path(args.root)
+    command = args.command or "build"
     try:
-        if args.command == "split":
+        if command == "split":
             return _split(root, force=args.force)
         out = Path(args.out) if args.out else root / "site"
         return _build(root, out, strict=args.strict)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
-        _print_problems(exc.problems)
-        return 1
+        for problem in exc.problems:
+            print(problem.labelled("error"), file=sys.stderr)
+        print(_summary(command, len(exc.problems), 0), file=sys.stderr)
+        return INPUT
+    except (UsageError, OSError) as exc:  # the environment refused, not the input
+        if args.debug:
+            traceback.print_exc()
+        print(f"duben: error: {_environment(exc, root)}", file=sys.stderr)
+        print(f"{command} failed: nothing was changed", file=sys.stderr)
+        return USAGE
     except Exception as exc:  # a bug, not bad input: say so, and how to see where
         if args.debug:
             raise
-        print(f"duben: internal error: {type(exc).__name__}: {exc} "
-              "(run again with --debug for the traceback)", file=sys.stderr)
-        return 2
+        print(f"duben: internal error: {type(exc).__name__}: {exc} (a bug in duben; "
+              "run again with --debug for the traceback)", file=sys.stderr)
+        return INTERNAL
+
+
+def _environment(exc: UsageError | OSError, root: Path) -> str:
+    """The message, with paths inside the project shown relative to it."""
+    if isinstance(exc, OSError) and exc.filename:
+        message = f"cannot use {exc.filename}: {exc.strerror}"
+    else:
+        message = str(exc) if isinstance(exc, UsageError) else f"{exc.strerror or exc}"
+    project = str(root.absolute())
+    return message.replace(f"{project}/", "").replace(project, ".")
+
+
+def _summary(command: str, errors: int, warnings: int) -> str:
+    """The one line after the problems."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    status = "failed" if errors else "done"
+    return f"{command} {status}: {n(errors, 'error')}, {n(warnings, 'warning')}"
 
 
 def _split(root: Path, *, force: bool) -> int:
@@ -67,21 +100,13 @@ def _build(root: Path, out: Path, *, strict: bool) -> int:
     from duben.build import build_site
 
     warnings = build_site(root, out, strict=strict)
-    for problem in sorted(warnings):
-        print(_with_label(problem, "warning"), file=sys.stderr)
+    for problem in sorted(warnings, key=Problem.sort_key):
+        print(problem.labelled("warning"), file=sys.stderr)
+    if warnings:
+        print(_summary("build", 0, len(warnings)), file=sys.stderr)
     if strict and warnings:
-        return 1
-    return 0
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in sorted(problems):
-        print(problem, file=sys.stderr)
-
-
-def _with_label(problem: Problem, label: str) -> str:
-    where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
-    return f"{where}: {label}: {problem.message}"
+        return INPUT
+    return DONE
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,13 +1,13 @@
 """Build safety: determinism, atomicity, --strict failures with path:line, escaping."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from duben.build import build_site
 from duben.errors import DubenError
+from tests.hostile import edit, make_edition
 
 FIXTURE = Path(__file__).parent / "fixtures" / "edition"
 THEME = Path(__file__).parents[1] / "theme"
@@ -18,20 +18,7 @@ COMMENTARY = "content/100_fixturea/03-zuofeng-jianshe.md"
 @pytest.fixture
 def edition(tmp_path: Path) -> Path:
     """A private copy of the fixture edition, with its own copy of the theme."""
-    root = tmp_path / "edition"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(THEME, root / "theme")
-    config = root / "duben.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "theme: ../../../theme", "theme: theme"), encoding="utf-8")
-    return root
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return make_edition(tmp_path)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -56,7 +43,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(edition: Path, tmp_path:
     build_site(edition, out, strict=True)
     before = tree(out)
     edit(edition, SERIES_3, "kind: article", "kind: [article")
-    assert f"{SERIES_3}:14: invalid YAML" in failure(edition, out)
+    assert f"{SERIES_3}:14:13: invalid YAML" in failure(edition, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["edition", "site"]  # no temp folders
 

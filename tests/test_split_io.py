@@ -366,7 +366,7 @@ def test_a_broken_manifest_or_missing_vocabulary_is_reported(project: Path) -> N
     assert [str(p) for p in caught.value.problems] == [
         ("content/.split-manifest.json:2: invalid JSON: Expecting property name enclosed in "
          "double quotes"),
-        "data/tags.yaml: cannot read the tag vocabulary: No such file or directory",
+        "data/tags.yaml: cannot read: No such file or directory",
     ]
     assert snapshot(project) | {MANIFEST: before[MANIFEST]} == before
 
@@ -576,8 +576,9 @@ def test_cli_errors_are_sorted_path_line_without_traceback(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
-        "seeds/aa.txt: empty page: the file has no bytes\n"
-        f"seeds/zz.txt:5: invalid UTF-8: undecodable byte 0xFE at byte offset {offset}\n"
+        "seeds/aa.txt: error: empty page: the file has no bytes\n"
+        f"seeds/zz.txt:5: error: invalid UTF-8: undecodable byte 0xFE at byte offset {offset}\n"
+        "split failed: 2 errors, 0 warnings\n"
     )
     assert not (project / "content").exists()
     assert main(["--root", str(project), "split", "--debug"]) == 1
@@ -606,13 +607,15 @@ def test_cli_build_is_the_default_and_strict_fails_on_warnings(
     calls = _fake_build(monkeypatch, [warning])
     assert main(["--root", str(tmp_path)]) == 0
     assert calls == [(tmp_path, tmp_path / "site", False)]
-    assert capsys.readouterr().err == "content/a/01-x.md:3: warning: tag 'foo' is used once\n"
+    assert capsys.readouterr().err == ("content/a/01-x.md:3: warning: tag 'foo' is used once\n"
+                                       "build done: 0 errors, 1 warning\n")
     assert main(["--root", str(tmp_path), "build", "--strict", "--out", str(tmp_path / "o")]) == 1
     assert calls[-1] == (tmp_path, tmp_path / "o", True)
 
     _fake_build(monkeypatch, DubenError([Problem("content/b.md", 9, "z"), Problem("a.md", 2, "y")]))
     assert main(["build", "--root", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.endswith("a.md:2: y\ncontent/b.md:9: z\n")
+    assert capsys.readouterr().err.endswith(
+        "a.md:2: error: y\ncontent/b.md:9: error: z\nbuild failed: 2 errors, 0 warnings\n")
 
 
 def test_cli_reports_an_internal_error_without_traceback(
@@ -625,7 +628,7 @@ def test_cli_reports_an_internal_error_without_traceback(
 
     module.build_site = build_site  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "duben.build", module)
-    assert main(["--root", str(tmp_path)]) == 2
+    assert main(["--root", str(tmp_path)]) == 3
     err = capsys.readouterr().err
     assert "internal error: KeyError" in err and "Traceback" not in err
 
@@ -638,5 +641,6 @@ def test_build_py_runs_split(project: Path) -> None:
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(project),
                            "split"], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (
-        1, "seeds/bad.txt:1: binary data, not text: NUL byte at byte offset 0\n"
+        1, ("seeds/bad.txt:1: error: binary data, not text: NUL byte at byte offset 0\n"
+        "split failed: 1 error, 0 warnings\n")
     )

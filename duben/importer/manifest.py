@@ -15,10 +15,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from duben import paths
 from duben.errors import DubenError, Problem
+from duben.inputs import MAX_ARTICLE, MAX_DATA, decode_utf8, read_bytes
 from duben.slugs import is_slug
+from duben.yamlsafe import load_yaml
 
 CONTENT = "content"
 MANIFEST = ".split-manifest.json"
@@ -36,15 +37,21 @@ class Entry:
     sha256: str | None  # None: split never wrote these bytes (file found, not made)
 
 
-def read_tree(content: Path) -> dict[str, bytes]:
-    """Every file under content/ (paths relative to it), except split's own bookkeeping."""
+def read_tree(content: Path, root: Path) -> dict[str, bytes]:
+    """Every file under content/ (paths relative to it), except split's own bookkeeping.
+
+    A symlink that leaves the project is an error (paths.py states the rule)."""
     if not content.is_dir():
         return {}
-    return {
-        p.relative_to(content).as_posix(): p.read_bytes()
-        for p in sorted(content.rglob("*"))
-        if p.is_file() and p.relative_to(content).as_posix() not in _OWN_FILES
-    }
+    files, problems = paths.project_files(content, root)
+    if problems:
+        raise DubenError(problems)
+    tree = {}
+    for p in files:
+        name = p.relative_to(content).as_posix()
+        if name not in _OWN_FILES:
+            tree[name] = read_bytes(p, paths.shown(p, root), MAX_ARTICLE)
+    return tree
 
 
 def load_manifest(content: Path) -> dict[str, Entry]:
@@ -55,19 +62,30 @@ def load_manifest(content: Path) -> dict[str, Entry]:
     if not path.exists():
         return {}
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return {
+        raw = json.loads(decode_utf8(read_bytes(path, shown, MAX_DATA), shown))
+        entries = {
             name: Entry(str(e["source"]), int(e["order"]), str(e["slug"]),
                         None if e["sha256"] is None else str(e["sha256"]))
             for name, e in raw["files"].items()
         }
     except json.JSONDecodeError as exc:
         raise DubenError(Problem(shown, exc.lineno, f"invalid JSON: {exc.msg}")) from None
-    except (UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise DubenError(Problem(
             shown, None, f"not a split manifest ({exc!r}); delete it to treat every file "
             "in content/ as hand-edited",
         )) from None
+    # Names and slugs become paths in content/: `x/../../pwned` must never be one.
+    problems = [Problem(shown, None, f"{name!r}: not a content file name "
+                        "(<page>/<NN>-<slug>.md); refused") for name in entries
+                if not paths.content_name_ok(name)]
+    problems += [Problem(shown, None, f"{name!r}: slug {e.slug!r} is not a slug; refused")
+                 for name, e in entries.items() if name.endswith(".md") and not is_slug(e.slug)]
+    problems += [Problem(shown, None, f"{name!r}: source {problem}") for name, e in entries.items()
+                 if (problem := paths.source_file_problem(e.source))]
+    if problems:
+        raise DubenError(problems)
+    return entries
 
 
 def dump_manifest(entries: dict[str, Entry]) -> bytes:
@@ -107,12 +125,12 @@ def known_slugs(manifest: dict[str, Entry], old: dict[str, bytes]) -> dict[tuple
 def _front_matter_key(data: bytes) -> tuple[tuple[str, int], str] | None:
     """((source file, order), slug) from a content file, or None if it does not say."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         _, meta, _ = text.split("---\n", 2)
-        front = yaml.safe_load(meta)
+        front, _ = load_yaml(meta, "")
         key = (str(front["source"]["file"]), int(front["source"]["order"]))
         slug = front["slug"]
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError, yaml.YAMLError):
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, DubenError):
         return None
     # An editor's file may hold anything; only a usable slug can name a file.
     return (key, slug) if isinstance(slug, str) and is_slug(slug) else None

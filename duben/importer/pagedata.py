@@ -30,8 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from duben.errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem
+from duben.inputs import read_text
 from duben.model.article import CERTAINTIES
+from duben.yamlsafe import load_yaml
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,7 @@ PAGE_FIELDS = ("paper", "date", "number", "name", "evidence")
 
 def parse_page_data(text: str, path: str) -> PageData:
     """Parse the YAML of one page-data file; raise DubenError with path:line problems."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path)) from None
+    _, root = load_yaml(text, path)
     if root is None:
         return PageData()
     problems: list[Problem] = []
@@ -173,8 +172,4 @@ def load_page_data(seed: Path, root: Path) -> PageData:
     if not data_path.exists():
         return PageData()
     shown = data_path.relative_to(root).as_posix()
-    try:
-        text = data_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DubenError(Problem(shown, None, f"not UTF-8 text (byte offset {exc.start})")) from None
-    return parse_page_data(text, shown)
+    return parse_page_data(read_text(data_path, shown), shown)

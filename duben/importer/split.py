@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from duben import atomic
+from duben import atomic, paths
 from duben.errors import DubenError, Problem
 from duben.importer import segment
 from duben.importer.manifest import (
@@ -32,6 +32,7 @@ from duben.importer.manifest import (
 from duben.importer.pagedata import TagEdit, load_page_data
 from duben.importer.plan import Dropped, Plan, SplitReport, plan_content
 from duben.importer.seeds import decode_seed, list_seeds
+from duben.inputs import MAX_SEED, read_bytes
 from duben.model import tagging
 from duben.model.article import Article, dump_article
 from duben.model.columns import Columns, load_columns
@@ -54,15 +55,16 @@ class _Page:
 def run_split(root: Path, *, force: bool = False) -> SplitReport:
     """Split every seed into content/; raise DubenError (and write nothing) on any problem."""
     content = root / CONTENT
+    atomic.recover_target(content)  # a killed run may have left content/ moved aside
     # 1. Read, decode and split every seed, and read the tag vocabulary and the last
     #    run's manifest, collecting every problem before anything is written.
     problems: list[Problem] = []
     pages, dropped = _split_all(root, problems)
     vocabulary = _attempt(problems, _vocabulary, root)
     manifest = _attempt(problems, load_manifest, content)
-    if problems or vocabulary is None or manifest is None:
+    old = _attempt(problems, read_tree, content, root)
+    if problems or vocabulary is None or manifest is None or old is None:
         raise DubenError(problems)
-    old = read_tree(content)
 
     # 2. Give every article its slug (kept from content/ when known) and its tags.
     known = known_slugs(manifest, old)
@@ -73,7 +75,10 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
     plan = plan_content(outputs, old, manifest, {p.seed for p in pages}, force)
     staged = atomic.staging_dir(content)
     try:
-        _write_staged(staged, content, plan, dropped)
+        try:
+            _write_staged(staged, content, plan, dropped)
+        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+            raise atomic.write_failed(exc, staged, content) from None
         atomic.swap_in(staged, content)
     except BaseException:
         atomic.discard(staged)
@@ -86,14 +91,18 @@ def run_split(root: Path, *, force: bool = False) -> SplitReport:
 
 def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[Dropped, ...]]:
     """Every seed split, in name order; what goes wrong is added to `problems`."""
-    seeds = list_seeds(root)
-    if not seeds:
+    seeds = _attempt(problems, list_seeds, root) or []
+    if not seeds and not problems:
         problems.append(Problem("seeds", None, "no seed pages (*.txt) to split"))
     pages: list[_Page] = []
     dropped: list[Dropped] = []
     columns = _attempt(problems, load_columns, root) or Columns()
     for seed in seeds:
         rel = seed.relative_to(root).as_posix()
+        if not paths.is_page_id(seed.stem):  # the name becomes a folder of content/
+            problems.append(Problem(rel, None, "seed name must be letters, digits, '_', '.', "
+                                    "'-' (starting with a letter or digit); rename the file"))
+            continue
         # Decoding and page data are independent: report both when both are wrong.
         text = _attempt(problems, _decode, seed, rel)
         data = _attempt(problems, load_page_data, seed, root)
@@ -113,11 +122,7 @@ def _split_all(root: Path, problems: list[Problem]) -> tuple[list[_Page], tuple[
 
 
 def _decode(seed: Path, shown: str) -> str:
-    try:
-        data = seed.read_bytes()
-    except OSError as exc:
-        raise DubenError(Problem(shown, None, f"cannot read: {exc.strerror}")) from None
-    return decode_seed(data, shown)
+    return decode_seed(read_bytes(seed, shown, MAX_SEED), shown)
 
 
 def _attempt(problems: list[Problem], step: Callable[..., T], *args: Any) -> T | None:
@@ -219,7 +224,8 @@ def _write_staged(staged: Path, content: Path, plan: Plan, dropped: tuple[Droppe
     for name in plan.keep:
         target = staged / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(content / name, target)  # keeps an editor's file as it is, mtime too
+        # Keeps an editor's file as it is, mtime too; a symlink stays a symlink.
+        shutil.copy2(content / name, target, follow_symlinks=False)
     _write_bytes(staged / MANIFEST, dump_manifest(plan.manifest))
     _write_bytes(staged / DROPPED_LIST, _dump_dropped(dropped))
 

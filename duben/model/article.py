@@ -5,19 +5,19 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from duben.errors import DubenError, Problem, yaml_problem
+from duben import paths
+from duben.errors import DubenError, Problem
+from duben.inputs import MAX_ARTICLE, line_count, read_text
+from duben.model.body import nesting_problems
+from duben.model.checker import Checker, parse_source
 from duben.slugs import is_slug
-
-# libyaml's safe loader when PyYAML was built with it: same YAML, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TOP_KEY = re.compile(r"""^["']?([^\s"':#][^"':]*?)["']?\s*:(?:\s|$)""")
+from duben.yamlsafe import key_lines, load_yaml
 
 KINDS = ("article", "commentary", "profile", "brief", "photo", "notice")
 SCRIPTS = ("zh-Hans", "zh-Hant")
@@ -140,95 +140,45 @@ def dump_article(article: Article) -> str:
 
 def parse_article(text: str, path: str) -> Article:
     """Parse a content file; raise DubenError listing every problem as path:line."""
-    lines = text.split("\n")
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")  # BOM, CRLF: as LF
     if not lines or lines[0].strip() != "---":
         raise DubenError(Problem(path, 1, "expected '---' to open the YAML front matter"))
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise DubenError(Problem(path, 1, "front matter is not closed by a '---' line")) from None
-    meta_text = "\n".join(lines[1:end])
-    try:
-        meta = yaml.load(meta_text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path, first_line=2)) from None
+    meta, node = load_yaml("\n".join(lines[1:end]), path, first_line=2)
     if not isinstance(meta, dict):
         raise DubenError(Problem(path, 2, "front matter must be a mapping of keys to values"))
-    # Where each top-level key stands, for messages (cheaper than composing the YAML twice).
-    key_lines: dict[str, int] = {}
-    for number, line in enumerate(lines[1:end], start=2):
-        m = _TOP_KEY.match(line)
-        if m:
-            key_lines.setdefault(m.group(1), number)
     body = "\n".join(lines[end + 1:]).strip()
-    return _article_from(meta, body, path, key_lines)
+    deep = nesting_problems(lines[end + 1:], end + 2, path)
+    try:
+        article = _article_from(meta, body, path, {str(k): n for k, n in key_lines(node, 2).items()})
+    except DubenError as exc:
+        raise DubenError(exc.problems + deep) from None
+    if deep:
+        raise DubenError(deep)
+    return article
 
 
 def load_article(path: Path, root: Path | None = None) -> Article:
     """Read and parse one content file (I/O wrapper around parse_article)."""
-    shown = str(path.relative_to(root)) if root else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DubenError(Problem(shown, None, f"not UTF-8 text (byte {exc.start})")) from None
-    return parse_article(text, shown)
-
-
-class _Checker:
-    """Collects type problems while reading one front-matter mapping."""
-
-    def __init__(self, meta: dict[str, Any], path: str, key_lines: dict[str, int]):
-        self.meta, self.path, self.key_lines = meta, path, key_lines
-        self.problems: list[Problem] = []
-
-    def fail(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.path, self.key_lines.get(key, 2), f"{key}: {message}"))
-
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        value = self.meta.get(key)
-        if value is None:
-            if required:
-                self.fail(key, "is required")
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(key, f"must be text, got {value!r}")
-            return None
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.fail(key, f"must be true or false, got {value!r}")
-            return False
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.meta.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, f"must be a list of text, got {value!r}")
-            return ()
-        return tuple(value)
-
-    def records(self, key: str, fields: tuple[str, ...],
-                optional: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        value = self.meta.get(key) or []
-        ok = isinstance(value, list) and all(
-            isinstance(v, dict) and set(v) <= {*fields, *optional} and all(f in v for f in fields)
-            for v in value
-        )
-        if not ok:
-            more = f" (optional: {', '.join(optional)})" if optional else ""
-            self.fail(key, f"must be a list of mappings with keys {', '.join(fields)}{more}")
-            return []
-        return value
+    shown = paths.shown(path, root) if root else str(path)
+    text = read_text(path, shown, MAX_ARTICLE)
+    article = parse_article(text, shown)
+    # The seed is optional at build time (content/ is what editors own); when it is
+    # there, the lines an article claims must exist in it.
+    seed_lines = line_count(root / article.source.file) if root else None
+    if seed_lines is not None and article.source.lines[1] > seed_lines:
+        line = next((n for n, t in enumerate(text.split("\n"), 1) if t.startswith("source:")), 2)
+        raise DubenError(Problem(shown, line, f"source: lines {list(article.source.lines)} "
+                                 f"run past the end of {article.source.file} "
+                                 f"({seed_lines} lines)"))
+    return article
 
 
 def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[str, int]) -> Article:
-    c = _Checker(meta, path, key_lines)
+    c = Checker(meta, path, key_lines)
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
             c.fail(str(key), "unknown key; allowed keys are " + ", ".join(FRONT_MATTER_KEYS))
@@ -258,13 +208,8 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         else:
             c.fail("series", "must be a mapping {name: text, number: positive integer}")
 
-    source = None
-    raw_source = meta.get("source")
-    try:
-        first, last = raw_source["lines"]
-        source = Source(str(raw_source["file"]), int(raw_source["order"]), (int(first), int(last)))
-    except (TypeError, KeyError, ValueError):
-        c.fail("source", "must be a mapping {file: text, order: integer, lines: [first, last]}")
+    found = parse_source(meta.get("source"), c)
+    source = Source(*found) if found else None
 
     figures = tuple(Figure(str(f["label"]), str(f["caption"]), str(f.get("credit") or ""))
                     for f in c.records("figures", ("label", "caption"), ("credit",)))
@@ -295,4 +240,3 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
         slug=slug, kind=kind, original_script=script, series=series, source=source,
         figures=figures, corrections=corrections, body=body, path=path, **article_kwargs,
     )
-

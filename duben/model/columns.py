@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from duben.errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem
+from duben.inputs import read_text
 from duben.model.article import KINDS
+from duben.paths import slug_problem
+from duben.yamlsafe import key_lines, load_yaml
 
 COLUMNS_FILE = Path("data") / "columns.yaml"
 
@@ -45,14 +46,11 @@ class Columns:
 
 def parse_columns(text: str, path: str) -> Columns:
     """Read the columns file: `name: {kind, slug, description?}` per column."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path)) from None
+    data, root = load_yaml(text, path)
+    data = {} if data is None else data
     if not isinstance(data, dict):
         raise DubenError(Problem(path, 1, "expected a mapping of column name to {kind, slug}"))
-    lines = {k.value: k.start_mark.line + 1 for k, _ in root.value} if root else {}
+    lines = key_lines(root)
     problems, entries = [], []
     for name, entry in data.items():
         line = lines.get(name)
@@ -61,6 +59,8 @@ def parse_columns(text: str, path: str) -> Columns:
             problems.append(Problem(path, line, f"{name}: needs kind and slug (description optional)"))
         elif entry["kind"] not in KINDS:
             problems.append(Problem(path, line, f"{name}: kind must be one of {', '.join(KINDS)}"))
+        elif bad := slug_problem(entry["slug"], path, line, f"{name}: slug"):
+            problems.append(bad)  # a slug becomes a folder of site/
         else:
             entries.append(Column(str(name), str(entry["kind"]), str(entry["slug"]),
                                   str(entry.get("description") or "")))
@@ -74,4 +74,4 @@ def load_columns(root: Path, file: Path = COLUMNS_FILE) -> Columns:
     path = root / file
     if not path.exists():
         return Columns()
-    return parse_columns(path.read_text(encoding="utf-8"), file.as_posix())
+    return parse_columns(read_text(path, file.as_posix()), file.as_posix())

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import yaml
-
-from duben.errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem
+from duben.inputs import read_text
 from duben.model.columns import load_columns
 from duben.model.tagging import parse_vocabulary
+from duben.paths import project_files, slug_problem
 from duben.slugs import unique_slugs
+from duben.yamlsafe import key_lines, load_yaml
 
 CONFIG_FILE = "duben.yaml"
 
@@ -75,24 +77,15 @@ _REQUIRED = ("title", "description", "base_url", "updated")
 
 def load_config(root: Path) -> Config:
     """Read root/duben.yaml; raise DubenError listing every problem as path:line."""
-    path = root / CONFIG_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DubenError(Problem(CONFIG_FILE, None, f"cannot read config: {exc.strerror}")) from None
-    return parse_config(text, root)
+    return parse_config(read_text(root / CONFIG_FILE, CONFIG_FILE), root)
 
 
 def parse_config(text: str, root: Path) -> Config:
     """Parse config text; pure apart from resolving folder paths against root."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, CONFIG_FILE)) from None
+    data, node = load_yaml(text, CONFIG_FILE)
     if not isinstance(data, dict):
         raise DubenError(Problem(CONFIG_FILE, 1, "config must be a mapping"))
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
+    lines = key_lines(node)
     if isinstance(data.get("updated"), date):  # YAML reads an unquoted date as a date
         data["updated"] = data["updated"].isoformat()
     problems: list[Problem] = []
@@ -107,8 +100,9 @@ def parse_config(text: str, root: Path) -> Config:
         if not isinstance(data.get(key), str) or not data[key].strip():
             fail(key, "is required and must be text")
     base_url = str(data.get("base_url") or "")
-    if base_url and not (base_url.startswith(("https://", "http://")) and base_url.endswith("/")):
-        fail("base_url", "must be an absolute http(s) URL ending with '/'")
+    if base_url and not _absolute_url(base_url):
+        fail("base_url", "must be an absolute http(s) URL with a host, ending with '/', "
+             f"without spaces or control characters; got {base_url!r}")
 
     def terms(key: str) -> tuple[Term, ...]:
         raw = data.get(key) or []
@@ -118,8 +112,16 @@ def parse_config(text: str, root: Path) -> Config:
         if not ok:
             fail(key, "must be a list of {name, slug, description?}")
             return ()
+        for t in raw:  # a slug becomes a folder of site/: checked before it is a path
+            bad = slug_problem(t["slug"], CONFIG_FILE, lines.get(key, 1), f"{key} {t['name']}: slug")
+            problems.extend([bad] if bad else [])
         return tuple(Term(t["name"], t["slug"], t.get("description", "")) for t in raw)
 
+    for key in ("content", "theme", "column_vocabulary", "tag_vocabulary"):
+        value = data.get(key)
+        if value is not None and not _usable_path(value):
+            fail(key, f"must be a folder or file path (text), got {value!r}")
+            del data[key]
     pages: list[tuple[str, PageInfo]] = []
     raw_pages = data.get("pages") or {}
     if not isinstance(raw_pages, dict) or not all(
@@ -160,14 +162,34 @@ def parse_config(text: str, root: Path) -> Config:
         tag_groups=tag_groups,
         pages=tuple(pages),
     )
+    # Templates are read by Jinja, which follows links: the same rule as theme/static.
+    problems += project_files(config.theme_dir / "templates", root)[1]
     if problems:
         raise DubenError(problems)
     return config
 
 
+def _usable_path(value: object) -> bool:
+    """Text the file system accepts as a path: no NUL, no name over 255 bytes."""
+    return (isinstance(value, str) and bool(value.strip()) and "\x00" not in value
+            and all(len(part.encode()) < 256 for part in value.split("/")))
+
+
+def _absolute_url(url: str) -> bool:
+    """http(s)://host/…/ with nothing a plain-text output (robots.txt) could be split on."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and url.endswith("/")
+            and url.isprintable() and not any(ch.isspace() for ch in url)
+            and not parts.query and not parts.fragment)
+
+
 def _tag_terms(root: Path, file: Path) -> tuple[tuple[Term, ...], tuple[str, ...]]:
     """Tag terms from split's vocabulary; the group (地区, 行业, 主题) is the description."""
-    vocabulary = parse_vocabulary((root / file).read_text(encoding="utf-8"), file.as_posix())
+    vocabulary = parse_vocabulary(read_text(root / file, file.as_posix()), file.as_posix())
     named = [(tag, group) for group, tags in vocabulary.groups for tag in tags]
     named.append((vocabulary.fallback, "其他"))
     slugs = unique_slugs(n for n, _ in named)

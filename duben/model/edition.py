@@ -17,6 +17,7 @@ from types import MappingProxyType
 from duben.errors import DubenError, Problem
 from duben.model.article import Article, load_article
 from duben.model.config import Config, PageInfo, Term
+from duben.paths import project_files
 from duben.slugs import unique_slugs
 
 LISTED_KINDS = ("article", "commentary", "profile", "brief", "photo")  # not notice
@@ -86,8 +87,8 @@ class Edition:
 
 def load_edition(config: Config) -> tuple[Edition, list[Problem]]:
     """Read content/, check it whole, build the indexes; return (edition, warnings)."""
-    files = sorted(config.content_dir.glob("*/*.md"))
-    problems: list[Problem] = []
+    # Sorted; a symlink leaving the project is a problem, never read (paths.py).
+    files, problems = project_files(config.content_dir, config.root, "*/*.md")
     articles: list[Article] = []
     for path in files:
         try:

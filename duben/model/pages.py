@@ -16,8 +16,11 @@ from typing import Any
 
 import yaml
 
-from duben.errors import DubenError, Problem, yaml_problem
+from duben import paths
+from duben.errors import DubenError, Problem
+from duben.inputs import read_text
 from duben.model.config import Config, PageInfo
+from duben.yamlsafe import load_yaml
 
 PAGE_FILE = "page.yaml"
 _FACTS = ("paper", "date", "number", "name", "evidence")
@@ -35,10 +38,7 @@ def dump_page_info(seed_stem: str, facts: dict[str, str], credits: tuple[str, ..
 
 def parse_page_info(text: str, path: str) -> PageInfo:
     """A PageInfo from a page file; raise DubenError (path:line) on a wrong shape."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path)) from None
+    data, _ = load_yaml(text, path)
     data = {} if data is None else data
     if isinstance(data, dict) and isinstance(data.get("date"), date):  # YAML reads 2024-08-05
         data["date"] = data["date"].isoformat()                      # as a date: keep the text
@@ -58,16 +58,13 @@ def parse_page_info(text: str, path: str) -> PageInfo:
 def with_page_files(pages: dict[str, PageInfo], content: Path, root: Path) -> dict[str, PageInfo]:
     """`pages` (from duben.yaml) with each content/<page>/page.yaml laid over it."""
     out = dict(pages)
-    problems: list[Problem] = []
-    for path in sorted(content.glob(f"*/{PAGE_FILE}")):
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    files, problems = paths.project_files(content, root, f"*/{PAGE_FILE}")  # symlink rule
+    for path in files:
+        shown = paths.shown(path, root)
         try:
-            info = parse_page_info(path.read_text(encoding="utf-8"), shown)
+            info = parse_page_info(read_text(path, shown), shown)
         except DubenError as exc:
             problems += exc.problems
-            continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown, None, f"cannot read: {exc}"))
             continue
         base = out.get(path.parent.name, PageInfo())
         known = {f.name: getattr(info, f.name) for f in fields(info) if getattr(info, f.name)}

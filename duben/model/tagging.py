@@ -5,10 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from duben.errors import DubenError, Problem, yaml_problem
+from duben.errors import DubenError, Problem
+from duben.inputs import read_text
 from duben.model.article import Article
+from duben.yamlsafe import load_yaml
 
 VOCABULARY_FILE = Path("data") / "tags.yaml"
 
@@ -25,10 +25,7 @@ class Vocabulary:
 
 def parse_vocabulary(text: str, path: str) -> Vocabulary:
     """Read the vocabulary YAML; raise DubenError naming the file on a bad shape."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DubenError(yaml_problem(exc, path)) from None
+    data, _ = load_yaml(text, path)
     try:
         groups = data["groups"]
         default = int(data.get("min_mentions", 2))
@@ -59,7 +56,7 @@ def parse_vocabulary(text: str, path: str) -> Vocabulary:
 def load_vocabulary(root: Path) -> Vocabulary:
     """The project's vocabulary file, parsed."""
     path = root / VOCABULARY_FILE
-    return parse_vocabulary(path.read_text(encoding="utf-8"), str(VOCABULARY_FILE))
+    return parse_vocabulary(read_text(path, str(VOCABULARY_FILE)), str(VOCABULARY_FILE))
 
 
 def tag_article(article: Article, vocabulary: Vocabulary) -> tuple[str, ...]:

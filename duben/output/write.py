@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from duben.atomic import discard, staging_dir, swap_in
+from duben.atomic import discard, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
 from duben.output import urls
+from duben.paths import join_inside, project_files
 
 
 def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,
                 root: Path) -> dict[str, tuple[bytes, str]]:
     """Pages plus every file of theme/static under static/, plus .nojekyll; no overwrites."""
     out = dict(pages)
-    problems = []
-    extra = [(urls.static(p.relative_to(static_dir).as_posix()), p)
-             for p in sorted(static_dir.rglob("*")) if p.is_file()]
+    # A symlink leaving the project (theme/static/x -> /etc/shadow) is an error, not a file.
+    files, problems = project_files(static_dir, root)
+    extra = [(urls.static(p.relative_to(static_dir).as_posix()), p) for p in files]
     for url, path in extra:
         origin = _shown(path, root)
         if url in out:
@@ -35,14 +36,17 @@ def write_site(files: dict[str, tuple[bytes, str]], out: Path) -> None:
     """Write every file into a sibling temp folder, then swap it in as `out`."""
     staged = staging_dir(out)
     try:
-        for url in sorted(files):
-            path = staged / urls.output_path(url)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[url][0])
+        try:
+            for url in sorted(files):
+                path = join_inside(staged, urls.output_path(url))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(files[url][0])
+        except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
+            raise write_failed(exc, staged, out) from None
+        swap_in(staged, out)
     except BaseException:
         discard(staged)
         raise
-    swap_in(staged, out)
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -23,6 +23,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from duben.model.body import MAX_NESTING
 from duben.renderers.html.breaks import word_end
 
 # What the marker after a corrected passage says, by certainty: [2], [3疑], [4存疑].
@@ -140,7 +141,9 @@ def _render_image_as_text(
     return f'<span class="image-alt">{escapeHtml(alt)}</span>' if alt else ""
 
 
-md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+# maxNesting: the loader (model/body.py) refuses anything deeper, so nothing is cut here.
+md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                               "maxNesting": MAX_NESTING})
 md.use(section_ids_plugin).use(correction_markers_plugin)
 md.add_render_rule("image", _render_image_as_text)
 
