@@ -1,6 +1,7 @@
 """`build`: content/ + theme/ -> site/, checked, deterministic and atomic."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from duben.atomic import recover_target
@@ -15,7 +16,8 @@ from duben.renderers import Files, available
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] = ("html",)) -> list[Problem]:
+               renderers: tuple[str, ...] = ("html", "search"),
+               search: bool = True) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
@@ -32,7 +34,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     warnings += check_links(files, config.base_url, root)  # links and #anchors, in memory
     if strict and warnings:
         raise DubenError(warnings)
-    write_site(files, out)                              # temp folder, then swap
+    write_site(files, out, _search_index(config) if search else None)  # temp, index, swap
     return sorted(warnings, key=Problem.sort_key)
 
 
@@ -53,3 +55,10 @@ def render_all(edition: Edition, config: Config, names: tuple[str, ...]) -> File
     if problems:
         raise DubenError(problems)
     return files
+
+
+def _search_index(config: Config) -> Callable[[Path], None]:
+    """The post-stage step that runs Pagefind over the written site (issue 9)."""
+    from duben.renderers.search import index_site
+
+    return lambda staged: index_site(staged, config)

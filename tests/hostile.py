@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -52,14 +53,26 @@ def cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+# Pagefind's index chunks are not byte-stable from run to run (upstream:
+# Pagefind/pagefind#638: filter and metadata files come out in hash-map order), while
+# every file duben writes is. A tree stands for the index by what it covers.
+PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"
+
+
 def tree(folder: Path) -> dict[str, bytes | str]:
-    """Every file under folder: bytes, or 'link -> target' for a symlink."""
+    """Every file under folder: bytes, or 'link -> target' for a symlink; the search
+    index as its languages and their page counts."""
     found: dict[str, bytes | str] = {}
     for here, dirs, files in os.walk(folder):
         for name in sorted(dirs + files):
             path = Path(here) / name
             rel = path.relative_to(folder).as_posix()
-            if path.is_symlink():
+            if rel.startswith("pagefind/") and not path.is_symlink():
+                if rel == PAGEFIND_ENTRY:
+                    languages = json.loads(path.read_bytes())["languages"]
+                    found[rel] = json.dumps({k: v["page_count"] for k, v in
+                                             sorted(languages.items())})
+            elif path.is_symlink():
                 found[rel] = f"link -> {os.readlink(path)}"
             elif path.is_file():
                 found[rel] = path.read_bytes()

@@ -218,11 +218,14 @@ def test_every_internal_link_and_anchor_resolves(site: Path) -> None:
 def test_pages_are_chinese_and_load_nothing_external(site: Path) -> None:
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        assert '<html lang="zh-Hans">' in text
+        script = "zh-Hant" if page.relative_to(site).parts[0] == "zh-hant" else "zh-Hans"
+        assert f'<html lang="{script}">' in text
         absolute = re.findall(r'(?:src|href)="((?:https?:)?//[^"]*)"', text)
         assert all(u.startswith("https://example.org/duben/") for u in absolute), page
-        if page.name != "404.html":  # elsewhere base_url appears only as the canonical link
-            assert len(absolute) == 1 and 'rel="canonical"' in text, page
+        if page.name != "404.html":  # elsewhere base_url appears only as the canonical
+            # link and the three hreflang alternates (zh-Hans, zh-Hant, x-default)
+            assert len(absolute) == 4 and 'rel="canonical"' in text, page
+            assert text.count('<link rel="alternate" hreflang=') == 3, page
 
 
 def test_404_links_absolutely_because_it_is_served_at_any_depth(site: Path) -> None:

@@ -588,7 +588,7 @@ def test_cli_errors_are_sorted_path_line_without_traceback(
 def _fake_build(monkeypatch: pytest.MonkeyPatch, result: list[Problem] | DubenError) -> list:
     calls: list = []
 
-    def build_site(root: Path, out: Path, *, strict: bool) -> list[Problem]:
+    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True) -> list[Problem]:
         calls.append((root, out, strict))
         if isinstance(result, DubenError):
             raise result
@@ -623,7 +623,7 @@ def test_cli_reports_an_internal_error_without_traceback(
 ) -> None:
     module = types.ModuleType("duben.build")
 
-    def build_site(root: Path, out: Path, *, strict: bool) -> list[Problem]:
+    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True) -> list[Problem]:
         raise KeyError("oops")
 
     module.build_site = build_site  # type: ignore[attr-defined]

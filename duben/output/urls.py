@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 
 HOME = ""
+ARTICLES = "articles/"
 ABOUT = "about/"
 CORRECTIONS = "corrections/"
 PAGES = "pages/"
@@ -27,10 +28,17 @@ NOJEKYLL = ".nojekyll"
 STYLE = "static/style.css"
 PRINT_STYLE = "static/print.css"
 FAVICON = "static/favicon.svg"
+SEARCH = "search/"
+SEARCH_CHARS = "search/chars.json"  # the query's other-script characters -> this script
+PAGEFIND = "pagefind/"  # the Pagefind bundle, written over the staged site after rendering
+# Each script's edition lives under its own prefix; the default one at the root.
+VARIANT_PREFIXES = {"zh-Hans": "", "zh-Hant": "zh-hant/"}
+# Shared by every script: one copy at the root, never prefixed.
+_SHARED = ("static/", PAGEFIND)
 
 
 def article(slug: str) -> str:
-    return f"articles/{slug}/"
+    return f"{ARTICLES}{slug}/"
 
 
 def page(page_id: str) -> str:
@@ -77,3 +85,15 @@ def relative(from_url: str, to_url: str, anchor: str = "") -> str:
 def absolute(base_url: str, url: str, anchor: str = "") -> str:
     """The public URL (pretty form, no index.html) under base_url."""
     return base_url + url + (f"#{anchor}" if anchor else "")
+
+
+def variant_prefix(script: str) -> str:
+    """The folder a script's edition lives in ("" for the default script)."""
+    return VARIANT_PREFIXES[script]
+
+
+def in_variant(url: str, script: str) -> str:
+    """The URL of the same page in `script`'s edition; shared assets stay where they are."""
+    if url.startswith(_SHARED) or url in (NOJEKYLL, ROBOTS, NOT_FOUND, SITEMAP):
+        return url
+    return variant_prefix(script) + url

@@ -5,6 +5,7 @@ the new one is complete; a static file that would overwrite a page is an error.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from duben.atomic import discard, staging_dir, swap_in, write_failed
@@ -32,8 +33,13 @@ def with_static(pages: dict[str, tuple[bytes, str]], static_dir: Path,
     return out
 
 
-def write_site(files: dict[str, tuple[bytes, str]], out: Path) -> None:
-    """Write every file into a sibling temp folder, then swap it in as `out`."""
+def write_site(files: dict[str, tuple[bytes, str]], out: Path,
+               finish: Callable[[Path], None] | None = None) -> None:
+    """Write every file into a sibling temp folder, then swap it in as `out`.
+
+    `finish` runs over the complete staged folder before the swap (the search index
+    is made from the written pages); if it fails, `out` is left as it was.
+    """
     staged = staging_dir(out)
     try:
         try:
@@ -43,6 +49,8 @@ def write_site(files: dict[str, tuple[bytes, str]], out: Path) -> None:
                 path.write_bytes(files[url][0])
         except OSError as exc:  # disk full, permissions: the environment's fault, exit 2
             raise write_failed(exc, staged, out) from None
+        if finish is not None:
+            finish(staged)
         swap_in(staged, out)
     except BaseException:
         discard(staged)

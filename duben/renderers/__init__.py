@@ -19,6 +19,7 @@ Renderer = Callable[[Edition, Config], Files]
 
 def available() -> dict[str, Renderer]:
     """The renderers by name, imported only when asked for (each has its own dependencies)."""
-    from duben.renderers.html.render import render_edition
+    from duben.renderers.html.scripts import render_scripts
+    from duben.renderers.search import render_search
 
-    return {"html": render_edition}
+    return {"html": render_scripts, "search": render_search}

@@ -7,7 +7,7 @@ same site works at a domain root, under a sub-path and from file://.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from duben.errors import DubenError, Problem
 from duben.model.article import CERTAINTIES
 from duben.model.config import Config
 from duben.model.edition import Edition
+from duben.model.variant import DEFAULT, VARIANTS
 from duben.output import urls
 from duben.renderers.html.apparatus import (
     CERTAINTY_HEADINGS,
@@ -40,6 +41,7 @@ from duben.renderers.html.breaks import wbr
 from duben.renderers.html.markdown import render_body
 from duben.renderers.html.views import (
     KIND_NAMES,
+    SCRIPT_LABELS,
     SCRIPT_NAMES,
     article_view,
     full_title,
@@ -57,6 +59,8 @@ class Site:
     description: str
     base_url: str
     updated: str
+    lang: str = "zh-Hans"  # this edition's script: <html lang>, the switch, the feed
+    root_url: str = ""  # base_url of the default script, for hreflang alternates
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,25 @@ class PageSpec:
     origin: str  # what claimed this URL, for collision errors
 
 
-def make_env(theme_dir: Path) -> Environment:
+class _ConvertingLoader(FileSystemLoader):
+    """Templates with their own text (labels, notes) in another script. Jinja syntax is
+    ASCII, so converting the whole source touches only the Chinese text."""
+
+    def __init__(self, path: Path, convert: Callable[[str], str]) -> None:
+        super().__init__(path)
+        self.convert = convert
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        source, filename, uptodate = super().get_source(environment, template)
+        return self.convert(source), filename, uptodate
+
+
+def make_env(theme_dir: Path, convert: Callable[[str], str] | None = None) -> Environment:
+    """The template environment; `convert` turns the templates' own text into a script."""
+    loader = (FileSystemLoader(theme_dir / "templates") if convert is None
+              else _ConvertingLoader(theme_dir / "templates", convert))
     env = Environment(
-        loader=FileSystemLoader(theme_dir / "templates"),
+        loader=loader,
         autoescape=select_autoescape(("html", "xml")),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -83,6 +103,14 @@ def make_env(theme_dir: Path) -> Environment:
                        reading_order=reading_order)
     env.filters["url"] = _url_filter
     env.filters["abs_url"] = _abs_url_filter
+    env.filters["url_in"] = _url_in_filter
+    env.filters["abs_url_in"] = _abs_url_in_filter
+    env.globals.update(VARIANTS=VARIANTS, SCRIPT_LABELS=SCRIPT_LABELS)
+    # Labels made in Python (not in a template) shown in the edition's script.
+    env.filters["in_script"] = convert or str
+    if convert is not None:
+        env.globals.update(KIND_NAMES={k: convert(v) for k, v in KIND_NAMES.items()},
+                           SCRIPT_NAMES={k: convert(v) for k, v in SCRIPT_NAMES.items()})
     # Reading apparatus (issue 11): headline breaks, bylines, quotations in notes, photos.
     env.filters.update(wbr=wbr, byline=display_byline, nest_quotes=nest_quotes,
                        figure_labels=figure_labels, print_facts=print_facts)
@@ -95,7 +123,21 @@ def _url_filter(ctx: Any, target: str, anchor: str = "") -> str:
     """Link to a site URL from the page being rendered; absolute on the 404 page."""
     if ctx["page_url"] == urls.NOT_FOUND:
         return urls.absolute(ctx["site"].base_url, target, anchor)
-    return urls.relative(ctx["page_url"], target, anchor)
+    return _url_in_filter(ctx, target, ctx["site"].lang, anchor)
+
+
+@pass_context
+def _url_in_filter(ctx: Any, target: str, script: str, anchor: str = "") -> str:
+    """Link from the page being rendered to `target` in `script`'s edition."""
+    here = urls.in_variant(ctx["page_url"], ctx["site"].lang)
+    return urls.relative(here, urls.in_variant(target, script), anchor)
+
+
+@pass_context
+def _abs_url_in_filter(ctx: Any, target: str, script: str) -> str:
+    """The public URL of `target` in `script`'s edition (hreflang, sitemap alternates)."""
+    return urls.absolute(ctx["site"].root_url or ctx["site"].base_url,
+                         urls.in_variant(target, script))
 
 
 @pass_context
@@ -103,13 +145,13 @@ def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
     return urls.absolute(ctx["site"].base_url, target, anchor)
 
 
-def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
+def page_specs(edition: Edition, config: Config, script: str = DEFAULT) -> Iterator[PageSpec]:
     """Every page of the site, in a fixed order (the order collisions are reported in)."""
     e = edition
     yield PageSpec(urls.HOME, "home.html", {"edition": e}, "home page")
     for a in e.articles:
         yield PageSpec(urls.article(a.slug), "article.html",
-                       {"view": article_view(e, config, a)}, a.path)
+                       {"view": article_view(e, config, a, lang=script)}, a.path)
     yield PageSpec(urls.PAGES, "pages.html", {"edition": e}, "page index")
     for i, p in enumerate(e.pages):
         notices = tuple((n, render_body(n.body).html) for n in p.notices)
@@ -121,7 +163,8 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
     yield PageSpec(urls.SERIES, "series_index.html", {"edition": e}, "series index")
     for s in e.series:
         yield PageSpec(urls.series(s.slug), "series.html", {"group": s}, f"series {s.name}")
-        views = {n: article_view(e, config, a, prefix=f"p{n}-") for n, a in s.slots if a}
+        views = {n: article_view(e, config, a, prefix=f"p{n}-", lang=script)
+                 for n, a in s.slots if a}
         yield PageSpec(urls.series_print(s.slug), "series_print.html",
                        {"group": s, "views": views}, f"series {s.name} (print)")
     # The tag index is grouped as the vocabulary groups them (地区, 行业, 主题); tags
@@ -143,30 +186,42 @@ def page_specs(edition: Edition, config: Config) -> Iterator[PageSpec]:
                                {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
     yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
+    yield PageSpec(urls.SEARCH, "search.html", {"edition": e}, "search page")
     yield PageSpec(urls.NOT_FOUND, "404.html", {"inline_css": inline_css(config)}, "404 page")
     yield PageSpec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
     yield PageSpec(urls.SITEMAP, "sitemap.xml", {"edition": e}, "sitemap")
     yield PageSpec(urls.ROBOTS, "robots.txt", {}, "robots.txt")
 
 
-def render_edition(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
-    """Render every page: {url: (bytes, origin)}; every template problem is collected."""
-    env = make_env(config.theme_dir)
-    site = Site(config.title, config.description, config.base_url, config.updated)
+def render_edition(edition: Edition, config: Config, *, script: str = DEFAULT,
+                   root_url: str = "", convert: Callable[[str], str] | None = None,
+                   ) -> dict[str, tuple[bytes, str]]:
+    """Render every page: {url: (bytes, origin)}; every template problem is collected.
+
+    For another script than the default, pass that script's edition and config (see
+    renderers/html/scripts.py): every page goes under the script's prefix, and the
+    pages one site has once (404, sitemap, robots.txt) are left to the default script.
+    """
+    env = make_env(config.theme_dir, convert)
+    site = Site(config.title, config.description, config.base_url, config.updated,
+                script, root_url or config.base_url)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
-    specs = list(page_specs(edition, config))
+    specs = list(page_specs(edition, config, script))
     sitemap_urls = [s.url for s in specs if s.template.endswith(".html")
                     and s.url != urls.NOT_FOUND]
     for spec in specs:
-        if spec.url in out:
-            problems.append(Problem(spec.origin, None, f"URL {spec.url!r} is also claimed by "
-                                    f"{out[spec.url][1]}"))
+        url = urls.in_variant(spec.url, script)
+        if script != DEFAULT and url == spec.url:
+            continue
+        if url in out:
+            problems.append(Problem(spec.origin, None, f"URL {url!r} is also claimed by "
+                                    f"{out[url][1]}"))
             continue
         context = {"site": site, "page_url": spec.url, "sitemap_urls": sitemap_urls,
                    **spec.context}
         html = _render(env, spec.template, context, config, problems)
-        out[spec.url] = (html.encode("utf-8"), spec.origin)
+        out[url] = (html.encode("utf-8"), spec.origin)
     if problems:
         raise DubenError(problems)
     return out

@@ -22,6 +22,7 @@ from duben.renderers.html.markdown import Body, Heading, render_body
 READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for study reading
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 SCRIPT_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁体"}
+SCRIPT_LABELS = {"zh-Hans": "简体", "zh-Hant": "繁體"}  # each in its own script: the switch
 KIND_NAMES = {"article": "通讯", "commentary": "评论", "profile": "人物", "brief": "简讯",
               "photo": "图片报道", "notice": "其他内容"}
 
@@ -81,7 +82,8 @@ class ArticleView:
     prefix: str  # before every id in the article, so several can share a page
 
 
-def article_view(edition: Edition, config: Config, a: Article, prefix: str = "") -> ArticleView:
+def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
+                 lang: str = "zh-Hans") -> ArticleView:
     page = next(p for p in edition.pages if p.id == a.page)
     corrections = reading_order(a)
     body = render_body(a.body, [c.now for c in corrections], prefix,
@@ -99,7 +101,7 @@ def article_view(edition: Edition, config: Config, a: Article, prefix: str = "")
         near=edition.neighbours[a.slug],
         citation=citation(a, page, config, canonical), canonical=canonical,
         cited_on=config.updated,
-        json_ld=json_ld(a, page, canonical, count),
+        json_ld=json_ld(a, page, canonical, count, lang),
         summary=plain_summary(a),
         prefix=prefix,
     )
@@ -148,7 +150,8 @@ def citation(a: Article, page: Page, config: Config, canonical: str) -> str:
     return f"{who}{full_title(a)}[N/OL]. {where}, {when}[{config.updated}]. {canonical}."
 
 
-def json_ld(a: Article, page: Page, canonical: str, count: int) -> Markup:
+def json_ld(a: Article, page: Page, canonical: str, count: int,
+            lang: str = "zh-Hans") -> Markup:
     """schema.org NewsArticle, serialised by us; '<' escaped so it cannot close the script.
     Print facts (date, edition, page, section) only when the page's data gives them."""
     info = page.info
@@ -157,7 +160,7 @@ def json_ld(a: Article, page: Page, canonical: str, count: int) -> Markup:
         "@type": "NewsArticle",
         "headline": a.title,
         "url": canonical,
-        "inLanguage": "zh-Hans",
+        "inLanguage": lang,
         "wordCount": count,
     }
     if info.name or a.column:
