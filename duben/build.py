@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from duben.atomic import recover_target
@@ -12,22 +13,26 @@ from duben.model.pages import with_page_facts
 from duben.output.linkcheck import check_links
 from duben.output.write import with_static, write_site
 from duben.paths import check_output, url_key
-from duben.renderers import Files, available
+from duben.renderers import Files, available, default_renderers
 
 
 def build_site(root: Path, out: Path, *, strict: bool,
-               renderers: tuple[str, ...] = ("html", "search"),
-               search: bool = True) -> list[Problem]:
+               renderers: tuple[str, ...] | None = None,
+               search: bool = True, pdf: bool = False) -> list[Problem]:
     """Build the edition at `root` into `out`; return warnings, raise DubenError on failure.
 
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
-    only under strict. On any failure `out` is left exactly as it was.
+    only under strict. On any failure `out` is left exactly as it was. `pdf` (the
+    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does.
     """
     check_output(root, out)                             # never over seeds/, content/, theme/
     recover_target(out)                                 # repair what a killed run left
     config = load_config(root)                          # duben.yaml, unknown keys rejected
     config = with_page_facts(config)                    # + content/<page>/page.yaml
+    if pdf:
+        config = replace(config, pdf=True)
+    renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
     edition, warnings = load_edition(config)            # every content error, with path:line
     pages = render_all(edition, config, renderers)      # to memory; URL collisions fail here
     files = with_static(pages, config.theme_dir / "static", root)

@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "split":
             return _split(root, force=args.force)
         out = Path(args.out) if args.out else root / "site"
-        return _build(root, out, strict=args.strict, search=not args.no_search)
+        return _build(root, out, strict=args.strict, search=not args.no_search, pdf=args.pdf)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -95,11 +95,12 @@ def _split(root: Path, *, force: bool) -> int:
     return 0
 
 
-def _build(root: Path, out: Path, *, strict: bool, search: bool = True) -> int:
+def _build(root: Path, out: Path, *, strict: bool, search: bool = True,
+           pdf: bool = False) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
 
-    warnings = build_site(root, out, strict=strict, search=search)
+    warnings = build_site(root, out, strict=strict, search=search, pdf=pdf)
     for problem in sorted(warnings, key=Problem.sort_key):
         print(problem.labelled("warning"), file=sys.stderr)
     if warnings:
@@ -141,6 +142,8 @@ def _common(parser: argparse.ArgumentParser, suppress: str | None) -> None:
 def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> None:
     parser.add_argument("--strict", action="store_true", default=suppress or False,
                         help="treat warnings as errors")
+    parser.add_argument("--pdf", action="store_true", default=suppress or False,
+                        help="also write the PDFs (edition, articles, series; slow)")
     parser.add_argument("--out", default=suppress, metavar="DIR",
                         help="output folder (default: site/ under the root)")
     parser.add_argument("--no-search", action="store_true", default=suppress or False,

@@ -96,7 +96,8 @@ def test_config_problems_are_collected_with_lines() -> None:
         ("duben.yaml:2: base_url: must be an absolute http(s) URL with a host, ending with '/', "
         "without spaces or control characters; got 'example.org'"),
         ("duben.yaml:4: font: unknown key; allowed keys are title, description, base_url, "
-         "updated, content, theme, series, column_vocabulary, tag_vocabulary, pages"),
+         "updated, content, theme, series, column_vocabulary, tag_vocabulary, pages, author, "
+         "publisher, pdf"),
     ]
 
 

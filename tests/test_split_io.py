@@ -588,8 +588,9 @@ def test_cli_errors_are_sorted_path_line_without_traceback(
 def _fake_build(monkeypatch: pytest.MonkeyPatch, result: list[Problem] | DubenError) -> list:
     calls: list = []
 
-    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True) -> list[Problem]:
-        calls.append((root, out, strict))
+    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True,
+                   pdf: bool = False) -> list[Problem]:
+        calls.append((root, out, strict) + (("pdf",) if pdf else ()))
         if isinstance(result, DubenError):
             raise result
         return result
@@ -611,6 +612,8 @@ def test_cli_build_is_the_default_and_strict_fails_on_warnings(
                                        "build done: 0 errors, 1 warning\n")
     assert main(["--root", str(tmp_path), "build", "--strict", "--out", str(tmp_path / "o")]) == 1
     assert calls[-1] == (tmp_path, tmp_path / "o", True)
+    assert main(["build", "--pdf", "--root", str(tmp_path)]) == 0
+    assert calls[-1] == (tmp_path, tmp_path / "site", False, "pdf")
 
     _fake_build(monkeypatch, DubenError([Problem("content/b.md", 9, "z"), Problem("a.md", 2, "y")]))
     assert main(["build", "--root", str(tmp_path)]) == 1
@@ -623,7 +626,8 @@ def test_cli_reports_an_internal_error_without_traceback(
 ) -> None:
     module = types.ModuleType("duben.build")
 
-    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True) -> list[Problem]:
+    def build_site(root: Path, out: Path, *, strict: bool, search: bool = True,
+                   pdf: bool = False) -> list[Problem]:
         raise KeyError("oops")
 
     module.build_site = build_site  # type: ignore[attr-defined]

@@ -65,13 +65,16 @@ class Config:
     tags: tuple[Term, ...] | None = None  # None: no tag vocabulary, any tag is accepted
     tag_groups: tuple[str, ...] = ()  # group names in vocabulary order
     pages: tuple[tuple[str, PageInfo], ...] = ()  # page id -> info
+    author: str = ""  # who compiled the edition: the PDF's and EPUB's author
+    publisher: str = ""  # the PDF's and EPUB's publisher
+    pdf: bool = False  # also write the PDFs (slow; `build --pdf` turns it on too)
 
     def page_info(self, page: str) -> PageInfo:
         return dict(self.pages).get(page, PageInfo())
 
 
 _KEYS = ("title", "description", "base_url", "updated", "content", "theme",
-         "series", "column_vocabulary", "tag_vocabulary", "pages")
+         "series", "column_vocabulary", "tag_vocabulary", "pages", "author", "publisher", "pdf")
 _REQUIRED = ("title", "description", "base_url", "updated")
 
 
@@ -99,6 +102,11 @@ def parse_config(text: str, root: Path) -> Config:
     for key in _REQUIRED:
         if not isinstance(data.get(key), str) or not data[key].strip():
             fail(key, "is required and must be text")
+    for key in ("author", "publisher"):
+        if key in data and not isinstance(data[key], str):
+            fail(key, "must be text")
+    if "pdf" in data and not isinstance(data["pdf"], bool):
+        fail("pdf", "must be true or false")
     base_url = str(data.get("base_url") or "")
     if base_url and not _absolute_url(base_url):
         fail("base_url", "must be an absolute http(s) URL with a host, ending with '/', "
@@ -161,6 +169,9 @@ def parse_config(text: str, root: Path) -> Config:
         tags=tags,
         tag_groups=tag_groups,
         pages=tuple(pages),
+        author=str(data.get("author") or ""),
+        publisher=str(data.get("publisher") or ""),
+        pdf=data.get("pdf") is True,
     )
     # Templates are read by Jinja, which follows links: the same rule as theme/static.
     problems += project_files(config.theme_dir / "templates", root)[1]

@@ -28,6 +28,7 @@ NOJEKYLL = ".nojekyll"
 STYLE = "static/style.css"
 PRINT_STYLE = "static/print.css"
 FAVICON = "static/favicon.svg"
+PRINT = "print/"  # the whole edition on one page: cover, contents, every article
 SEARCH = "search/"
 SEARCH_CHARS = "search/chars.json"  # the query's other-script characters -> this script
 PAGEFIND = "pagefind/"  # the Pagefind bundle, written over the staged site after rendering
@@ -52,6 +53,24 @@ def series(slug: str) -> str:
 def series_print(slug: str) -> str:
     """Every installment of a series on one page, for A4 handouts."""
     return f"{SERIES}{slug}/print/"
+
+
+def edition_pdf() -> str:
+    """The whole edition as one PDF, made from the print page."""
+    return f"{PRINT}duben.pdf"
+
+
+def edition_epub() -> str:
+    return f"{PRINT}duben.epub"
+
+
+def article_pdf(slug: str) -> str:
+    """One article as a PDF, beside its page; named by slug so a download keeps its name."""
+    return f"articles/{slug}/{slug}.pdf"
+
+
+def series_pdf(slug: str) -> str:
+    return f"{SERIES}{slug}/print/{slug}.pdf"
 
 
 def column(slug: str) -> str:

@@ -20,6 +20,15 @@ Renderer = Callable[[Edition, Config], Files]
 def available() -> dict[str, Renderer]:
     """The renderers by name, imported only when asked for (each has its own dependencies)."""
     from duben.renderers.html.scripts import render_scripts
+    from duben.renderers.print.epub import render_epub
+    from duben.renderers.print.pdf import render_pdfs
     from duben.renderers.search import render_search
 
-    return {"html": render_scripts, "search": render_search}
+    return {"html": render_scripts, "search": render_search, "epub": render_epub,
+            "pdf": render_pdfs}
+
+
+def default_renderers(config: Config) -> tuple[str, ...]:
+    """What a build makes: the site, its search index and the EPUB; the PDFs only when
+    asked (they are slow)."""
+    return ("html", "search", "epub") + (("pdf",) if config.pdf else ())

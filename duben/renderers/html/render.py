@@ -49,6 +49,7 @@ from duben.renderers.html.views import (
     plain_summary,
     reading_order,
 )
+from duben.renderers.print.view import print_edition
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Site:
     updated: str
     lang: str = "zh-Hans"  # this edition's script: <html lang>, the switch, the feed
     root_url: str = ""  # base_url of the default script, for hreflang alternates
+    pdf: bool = False  # the build also writes PDFs, so pages may link to them
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,8 @@ def page_specs(edition: Edition, config: Config, script: str = DEFAULT) -> Itera
             for g in groups:
                 yield PageSpec(to_url(g.slug), "group.html",
                                {"kind": kind, "group": g, "index": index}, f"{kind} {g.name}")
+    yield PageSpec(urls.PRINT, "print.html", {"book": print_edition(e, config, script)},
+                   "print edition")
     yield PageSpec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield PageSpec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
     yield PageSpec(urls.SEARCH, "search.html", {"edition": e}, "search page")
@@ -204,7 +208,7 @@ def render_edition(edition: Edition, config: Config, *, script: str = DEFAULT,
     """
     env = make_env(config.theme_dir, convert)
     site = Site(config.title, config.description, config.base_url, config.updated,
-                script, root_url or config.base_url)
+                script, root_url or config.base_url, config.pdf)
     out: dict[str, tuple[bytes, str]] = {}
     problems: list[Problem] = []
     specs = list(page_specs(edition, config, script))
