@@ -10,6 +10,7 @@ from duben.atomic import discard, recover_target, staging_dir, swap_in, write_fa
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, load_edition
+from duben.model.pages import with_page_facts
 from duben.output.cache import (
     BuildCache,
     build_key,
@@ -56,6 +57,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     check_output(root, out)                             # never over seeds/, content/, theme/
     recover_target(out)                                 # repair what a killed run left
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
+    config = with_page_facts(config)                    # + content/<page>/page.yaml
     if pdf:
         config = dataclasses.replace(config, pdf=True)
     renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)

@@ -54,8 +54,11 @@ def source_file_problem(value: str) -> str | None:
 
 
 def content_name_ok(name: str) -> bool:
-    """A content file name from the manifest: `<page id>/<NN>-<slug>.md`, nothing else."""
+    """A content file name from the manifest: `<page id>/<NN>-<slug>.md` or a page's
+    facts file `<page id>/page.yaml`, nothing else."""
     parts = name.split("/")
+    if len(parts) == 2 and is_page_id(parts[0]) and parts[1] == "page.yaml":
+        return True
     if len(parts) != 2 or not is_page_id(parts[0]) or not parts[1].endswith(".md"):
         return False
     number, _, slug = parts[1][:-3].partition("-")

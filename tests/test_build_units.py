@@ -71,9 +71,11 @@ def test_each_correction_marks_its_first_unmarked_occurrence() -> None:
     body = render_body("他们不仅自己设计，也自己施工。", ["自己", "自己", "不在此处", ""])
     assert body.placed == {1, 2}
     assert body.html == (
-        '<p>他们不仅<span class="corrected">自己</span><sup class="correction-ref" id="jk-ref-1">'
+        '<p>他们不仅<span class="corrected corrected-sure">自己</span>'
+        '<sup class="correction-ref correction-sure" id="jk-ref-1">'
         '<a href="#jk-1" aria-label="校勘记 1">[1]</a></sup>设计，也'
-        '<span class="corrected">自己</span><sup class="correction-ref" id="jk-ref-2">'
+        '<span class="corrected corrected-sure">自己</span>'
+        '<sup class="correction-ref correction-sure" id="jk-ref-2">'
         '<a href="#jk-2" aria-label="校勘记 2">[2]</a></sup>施工。</p>\n')
 
 

@@ -68,10 +68,12 @@ def test_page_000() -> None:
         ("图①", "王树军在调试柴油发动机连接盘自动拆卸项目。"),
         ("图②", "潍柴一号工厂总装线Ⅱ段生产现场。"),
     ]
-    assert c.credits == ("以上图片均为潍柴集团提供", "版式设计：张芳曼")
+    # 以上图片… is the article's; 版式设计 is the page's (000:123)
+    assert c.credits == ("以上图片均为潍柴集团提供",)
+    assert split("000").layout_credits == ("版式设计：张芳曼",)
     assert "能不能变被动为主动" in c.body  # the layout break 能 / 不能 is rejoined
     assert "自己设计、制造、调试的能力" in c.body  # typo fix from data + rejoin
-    assert [x.now for x in c.corrections] == ["自己设计"]
+    assert [x.now for x in c.corrections] == ["工艺革新", "自己设计"]  # 000:111, 000:113
 
     assert (d.kicker, d.title, d.authors) == ("安徽省淮北市杜集区——", "党群服务中心 走进群众心中", ("吴储秋",))
     assert d.figures == () and d.credits == () and not d.truncated
@@ -95,7 +97,10 @@ def test_page_001() -> None:
     assert "就会形成巨大的合力。我们将始终坚持" in c.body
     assert [f.label for f in c.figures] == ["图①", "图②"]
     assert c.figures[0].caption == "牛建静（左一）和志愿者一起入户看望独居老人。"
-    assert c.credits == ("受访者供图", "马欣悦摄", "版式设计：张丹峰")
+    # each photo keeps its own credit (001:123, 001:125); the layout credit is the page's
+    assert [f.credit for f in c.figures] == ["受访者供图", "马欣悦摄"]
+    assert c.credits == ()
+    assert split("001").layout_credits == ("版式设计：张丹峰",)
     assert (d.kicker, d.title, d.authors) == ("四川省泸州市纪委监委——", "瞄准小切口 守护大民生", ("沈睿睿",))
 
 
@@ -111,7 +116,8 @@ def test_page_002() -> None:
     assert b.body.startswith("习近平总书记在山东考察")
     assert (c.column, c.title, c.authors) == (COLUMN_ME, "“为了群众安全，再累都值得”", ("王欣悦",))
     assert [f.label for f in c.figures] == ["上图", "左图"]
-    assert c.credits == ("以上图片均为重庆市地矿局提供", "版式设计：沈亦伶 张丹峰")
+    assert c.credits == ("以上图片均为重庆市地矿局提供",)
+    assert split("002").layout_credits == ("版式设计：沈亦伶 张丹峰",)
     assert "前进还是撤离？想着受困群众" in c.body  # rejoined across three blank lines
     assert (d.kicker, d.title, d.byline, d.authors) == (
         "内蒙古呼伦贝尔市——", "激活“两新”力量 凝聚治理合力", "邱春风", ("邱春风",))
@@ -184,8 +190,9 @@ def test_seed_plus_corrections_is_the_edition(seed: Path) -> None:
     for a in split(seed.name[:3]).articles:
         first, last = a.source.lines
         text = "\n".join(raw.split("\n")[first - 1:last])
+        printed = text
         for c in a.corrections:
-            assert c.was in text, c
+            assert c.was in printed, c
             text = text.replace(c.was, c.now)
         flat = "".join(normalise_line(line, script).strip().lstrip("#").strip()
                        for line in text.split("\n"))
@@ -221,3 +228,53 @@ def test_a_correction_that_matches_nothing_is_reported_in_the_data_file() -> Non
     assert [str(p) for p in result.problems] == [
         f"{name.replace('.txt', '.yaml')}:2: correction 'was' text not found in {name}: '不存在的文字'"
     ]
+
+
+def test_page_facts_and_layout_credits_go_to_a_page_file_that_editors_own(tmp_path: Path) -> None:
+    """seeds/<name>.yaml `page:` and the page's 版式设计 reach content/<page>/page.yaml;
+    a page with neither gets no file; a hand edit of the file survives the next split."""
+    import shutil
+
+    from duben.importer.split import run_split
+    from duben.model.pages import parse_page_info
+
+    for name in ("seeds", "data"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    run_split(tmp_path)
+    page = tmp_path / "content/002_518b5102fb447ec0/page.yaml"
+    info = parse_page_info(page.read_text(encoding="utf-8"), "page.yaml")
+    assert (info.paper, info.name, info.date, info.number) == ("人民日报", "党建", "", "")
+    assert info.credits == ("版式设计：沈亦伶 张丹峰",)  # 002:139
+    assert not (tmp_path / "content/003_5954ae6e62c5d8cd/page.yaml").exists()  # nothing known
+    page.write_text(page.read_text(encoding="utf-8").replace("date: null", "date: 2024-08-05"),
+                    encoding="utf-8")
+    report = run_split(tmp_path)
+    assert "content/002_518b5102fb447ec0/page.yaml" in report.skipped_hand_edited
+    assert parse_page_info(page.read_text(encoding="utf-8"), "page.yaml").date == "2024-08-05"
+
+
+def test_bad_editorial_data_is_reported_with_file_and_line() -> None:
+    from duben.errors import DubenError
+    from duben.importer.pagedata import parse_page_data
+    from duben.model.pages import parse_page_info
+
+    text = ("page:\n  paper: 人民日报\n  date: 2024年8月5日\n"
+            "corrections:\n  - was: 甲\n    now: 乙\n    note: 注\n    certainty: maybe\n"
+            "  - was: 丙\n    now: 丁\n    note: 注\n    certainty: unresolved\n"
+            "  - was: 戊\n    certainty: unresolved\n    note: 存疑的注\n"
+            "tags:\n  - where: 某句\n    add: 不是列表\n")
+    with pytest.raises(DubenError) as caught:
+        parse_page_data(text, "seeds/x.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "seeds/x.yaml:3: page date must be YYYY-MM-DD, got '2024年8月5日'",
+        "seeds/x.yaml:5: certainty must be one of sure, conjecture, unresolved, got 'maybe'",
+        ("seeds/x.yaml:9: an unresolved passage is kept as printed: leave out 'now' "
+        "(or repeat 'was')"),
+        "seeds/x.yaml:17: each tags entry needs exactly: where (optional: add, remove)",
+    ]
+    ok = parse_page_data(text.split("corrections:")[0].replace("2024年8月5日", "2024-08-05")
+                         + "corrections:\n  - was: 戊\n    certainty: unresolved\n    note: 注\n",
+                         "seeds/x.yaml")
+    assert ok.corrections[0].now == "戊" and dict(ok.page)["date"] == "2024-08-05"
+    with pytest.raises(DubenError, match=r"^content/x/page.yaml:1: date must be YYYY-MM-DD"):
+        parse_page_info("date: 5 August\n", "content/x/page.yaml")

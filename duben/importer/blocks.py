@@ -79,6 +79,16 @@ def split_credits(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in _CREDIT_START.split(text) if p.strip())
 
 
+def is_layout_credit(text: str) -> bool:
+    """A credit for the page's layout (版式设计：…): it belongs to the page, not an article."""
+    return text.startswith(("版式设计", "版面设计"))
+
+
+def is_shared_credit(text: str) -> bool:
+    """A credit for several photos or the page (以上图片…, 版式设计…), not for one photo."""
+    return _CREDIT_START.match(text) is not None
+
+
 def caption_parts(text: str) -> tuple[str, str, tuple[str, ...]] | None:
     """(label, caption, credits) for a labelled caption line, else None."""
     m = _LABEL.match(text)

@@ -80,7 +80,7 @@ def load_manifest(content: Path) -> dict[str, Entry]:
                         "(<page>/<NN>-<slug>.md); refused") for name in entries
                 if not paths.content_name_ok(name)]
     problems += [Problem(shown, None, f"{name!r}: slug {e.slug!r} is not a slug; refused")
-                 for name, e in entries.items() if not is_slug(e.slug)]
+                 for name, e in entries.items() if name.endswith(".md") and not is_slug(e.slug)]
     problems += [Problem(shown, None, f"{name!r}: source {problem}") for name, e in entries.items()
                  if (problem := paths.source_file_problem(e.source))]
     if problems:

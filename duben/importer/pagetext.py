@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from duben.errors import Problem
 from duben.importer import repair
-from duben.importer.pagedata import PageData
+from duben.importer.pagedata import PageData, TagEdit
 from duben.model.article import Correction
 
 
@@ -25,6 +25,7 @@ class PreparedPage:
     corrections: tuple[tuple[int, Correction], ...]  # (seed line, correction)
     supplied_titles: tuple[tuple[int, str], ...]  # (seed line, headline)
     problems: tuple[Problem, ...]
+    tag_edits: tuple[tuple[int, TagEdit], ...] = ()  # (seed line, edit)
 
 
 def data_path(seed_file: str) -> str:
@@ -48,8 +49,11 @@ def prepare_page(text: str, seed_file: str, data: PageData) -> PreparedPage:
             ))
             continue
         for i in hits:
-            lines[i] = lines[i].replace(fix.was, fix.now)
-            corrections.append((i + 1, Correction(fix.was, repair.normalise_line(fix.now, script), fix.note)))
+            # An unresolved passage stays as printed: recorded and marked, not changed.
+            if fix.certainty != "unresolved":
+                lines[i] = lines[i].replace(fix.was, fix.now)
+            corrections.append((i + 1, Correction(
+                fix.was, repair.normalise_line(fix.now, script), fix.note, fix.certainty)))
 
     for i, line in enumerate(lines):
         repaired, fixes = repair.repair_mojibake(line)
@@ -66,19 +70,28 @@ def prepare_page(text: str, seed_file: str, data: PageData) -> PreparedPage:
 
     titles: list[tuple[int, str]] = []
     for supplied in data.supplied_titles:
-        hit = next((i for i, line in enumerate(seed_lines) if supplied.where in line), None)
-        if hit is None:
-            problems.append(Problem(
-                data_path(seed_file), supplied.line,
-                f"supplied title 'where' text not found in {seed_file}: {supplied.where!r}",
-            ))
-        else:
-            titles.append((hit + 1, repair.normalise_line(supplied.title, script)))
+        hit = _where(seed_lines, supplied.where, supplied.line, "supplied title", seed_file, problems)
+        if hit is not None:
+            titles.append((hit, repair.normalise_line(supplied.title, script)))
+    edits = [(hit, edit) for edit in data.tag_edits
+             if (hit := _where(seed_lines, edit.where, edit.line, "tags", seed_file, problems))]
 
     return PreparedPage(
         lines=tuple(repair.normalise_line(line, script) for line in lines),
         script=script,
-        corrections=tuple(corrections),
+        corrections=tuple(sorted(corrections, key=lambda c: c[0])),  # in page order
         supplied_titles=tuple(titles),
         problems=tuple(problems),
+        tag_edits=tuple(edits),
     )
+
+
+def _where(seed_lines: list[str], where: str, data_line: int, what: str, seed_file: str,
+           problems: list[Problem]) -> int | None:
+    """The 1-based seed line holding `where`, or None after reporting it in the data file."""
+    hit = next((i for i, line in enumerate(seed_lines) if where in line), None)
+    if hit is None:
+        problems.append(Problem(data_path(seed_file), data_line,
+                                f"{what} 'where' text not found in {seed_file}: {where!r}"))
+        return None
+    return hit + 1

@@ -13,6 +13,8 @@ from duben.importer.blocks import (
     Group,
     Kind,
     caption_parts,
+    is_layout_credit,
+    is_shared_credit,
     is_terminal,
     names_in,
     split_credits,
@@ -30,6 +32,7 @@ class GroupResult:
     article: Article | None
     dropped: tuple[DroppedLine, ...]
     problems: tuple[Problem, ...]
+    layout_credits: tuple[str, ...] = ()  # 版式设计：… printed with this article: the page's
 
 
 def read_group(
@@ -83,7 +86,7 @@ def read_group(
         source=Source(seed_file, order, (first, last)),
         body=body,
     )
-    return GroupResult(article, dropped, ())
+    return GroupResult(article, dropped, (), tail.layout)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class _Trailer:
     figures: tuple[Figure, ...]
     credits: tuple[str, ...]
     dropped: tuple[DroppedLine, ...]
+    layout: tuple[str, ...] = ()
 
 
 def _read_header(header: list[Block], columns: Columns) -> _Header:
@@ -133,15 +137,20 @@ def _read_trailer(trailer: list[Block]) -> _Trailer:
         elif b.kind is Kind.PHOTO_BYLINE:
             byline, kind = b.text, "photo"
         elif b.kind is Kind.CAPTION:
+            # A photo credit printed after its caption (马欣悦摄) is that photo's; shared
+            # credits (以上图片…, 版式设计…) are the article's or the page's.
             label, caption, more = caption_parts(b.text) or ("图", b.text, ())
-            figures.append(Figure(label, caption))
-            credits.extend(more)
+            own = " ".join(c for c in more if not is_shared_credit(c))
+            figures.append(Figure(label, caption, own))
+            credits.extend(c for c in more if is_shared_credit(c))
         elif b.kind is Kind.CREDIT:
             credits.extend(split_credits(b.text))
         elif b.kind is Kind.NOTICE_LABEL:
             kind = "notice"
             dropped.append(DroppedLine(b.first, b.text, "notice label (公益广告)"))
-    return _Trailer(title, byline, kind, tuple(figures), tuple(credits), tuple(dropped))
+    layout = tuple(c for c in credits if is_layout_credit(c))
+    return _Trailer(title, byline, kind, tuple(figures),
+                    tuple(c for c in credits if c not in layout), tuple(dropped), layout)
 
 
 def _editors_note(body: list[Block]) -> tuple[str | None, list[Block], tuple[DroppedLine, ...]]:

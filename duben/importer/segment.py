@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from duben.errors import Problem
 from duben.importer.blocks import ROLES, Block, DroppedLine, Group, Kind, read_blocks
-from duben.importer.pagedata import PageData
-from duben.importer.pagetext import prepare_page
+from duben.importer.pagedata import PageData, TagEdit
+from duben.importer.pagetext import data_path, prepare_page
 from duben.importer.reading import read_group
 from duben.model.article import Article
 from duben.model.columns import Columns
@@ -35,6 +35,8 @@ class PageSplit:
     articles: tuple[Article, ...]
     dropped: tuple[DroppedLine, ...]
     problems: tuple[Problem, ...]  # e.g. unresolved garbled text, as seed:line
+    layout_credits: tuple[str, ...] = ()  # 版式设计：…, the page's own credits
+    tag_edits: tuple[tuple[int, TagEdit], ...] = ()  # (article order, the editor's edit)
 
 
 def split_page(
@@ -51,14 +53,23 @@ def split_page(
     problems = list(page.problems)
     if not groups:
         problems.append(Problem(seed_file, None, "no article found on this page"))
-    articles, dropped = [], []
+    articles, dropped, layout = [], [], []
     for order, group in enumerate(groups, start=1):
         result = read_group(group, order, seed_file, page, columns)
         problems.extend(result.problems)
         dropped.extend(result.dropped)
+        layout.extend(c for c in result.layout_credits if c not in layout)
         if result.article is not None:
             articles.append(result.article)
-    return PageSplit(tuple(articles), tuple(dropped), tuple(problems))
+    edits = []
+    for line, edit in page.tag_edits:
+        owner = next((a for a in articles if a.source.lines[0] <= line <= a.source.lines[1]), None)
+        if owner is None:
+            problems.append(Problem(data_path(seed_file), edit.line,
+                                    f"tags 'where' text is in no article: {edit.where!r}"))
+        else:
+            edits.append((owner.source.order, edit))
+    return PageSplit(tuple(articles), tuple(dropped), tuple(problems), tuple(layout), tuple(edits))
 
 
 def group_blocks(blocks: list[Block], columns: Columns) -> list[Group]:

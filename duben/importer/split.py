@@ -29,13 +29,14 @@ from duben.importer.manifest import (
     read_tree,
     sha256,
 )
-from duben.importer.pagedata import load_page_data
+from duben.importer.pagedata import TagEdit, load_page_data
 from duben.importer.plan import Dropped, Plan, SplitReport, plan_content
 from duben.importer.seeds import decode_seed, list_seeds
 from duben.inputs import MAX_SEED, read_bytes
 from duben.model import tagging
 from duben.model.article import Article, dump_article
 from duben.model.columns import Columns, load_columns
+from duben.model.pages import PAGE_FILE, dump_page_info
 from duben.slugs import slugify, unique_slug
 
 T = TypeVar("T")
@@ -47,6 +48,8 @@ class _Page:
 
     seed: str
     articles: tuple[Article, ...]
+    page_file: str = ""  # content/<page>/page.yaml: the page's facts and credits
+    tag_edits: tuple[tuple[int, TagEdit], ...] = ()  # (article order, an editor's tags)
 
 
 def run_split(root: Path, *, force: bool = False,
@@ -117,7 +120,10 @@ def _split_all(root: Path, problems: list[Problem],
             continue
         problems.extend(split.problems)
         problems.extend(_check_split(split, rel))
-        pages.append(_Page(rel, split.articles))
+        # A page file only when the editors or the page say something about the page.
+        page_file = dump_page_info(seed.stem, dict(data.page), split.layout_credits) \
+            if data.page or split.layout_credits else ""
+        pages.append(_Page(rel, split.articles, page_file, split.tag_edits))
         dropped.extend(Dropped(rel, d.line, d.text, d.reason) for d in split.dropped)
     if progress:
         progress(len(seeds), len(seeds))
@@ -180,16 +186,37 @@ def _name_articles(
             slugs[key] = unique_slug(slugify(article.title), taken)
             taken.add(slugs[key])
 
+    tags = _tags(pages, articles, vocabulary)
     outputs: dict[str, tuple[bytes, Entry]] = {}
     for seed, article in articles:
         order = article.source.order
         slug = slugs[(seed, order)]
-        named = replace(article, slug=slug)
-        final = replace(named, tags=tuple(tagging.tag_article(named, vocabulary)))
+        final = replace(article, slug=slug, tags=tags[(seed, order)])
         data = dump_article(final).encode("utf-8")
         name = f"{PurePosixPath(seed).stem}/{order:02d}-{slug}.md"
         outputs[name] = (data, Entry(seed, order, slug, sha256(data)))
+    for page in pages:  # order 0: a page file is no article and has no slug
+        if not page.page_file:
+            continue
+        data = page.page_file.encode("utf-8")
+        name = f"{PurePosixPath(page.seed).stem}/{PAGE_FILE}"
+        outputs[name] = (data, Entry(page.seed, 0, "", sha256(data)))
     return outputs
+
+
+def _tags(pages: list[_Page], articles: list[tuple[str, Article]],
+          vocabulary: tagging.Vocabulary) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(seed, order) -> tags: earned ones with the editors' edits laid over them, minus
+    tags only one article carries (unless an editor gave it)."""
+    edits = {(p.seed, order): e for p in pages for order, e in p.tag_edits}
+    tagged = {}
+    for seed, article in articles:
+        earned = tagging.tag_article(article, vocabulary)
+        edit = edits.get((seed, article.source.order))
+        tagged[(seed, article.source.order)] = (
+            tagging.edit_tags(earned, edit.add, edit.remove) if edit else earned)
+    by_editor = {(key, t) for key, e in edits.items() for t in e.add}
+    return tagging.drop_lone_tags(tagged, by_editor, vocabulary.fallback)
 
 
 def _order(article: Article) -> int:

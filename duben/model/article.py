@@ -21,6 +21,9 @@ from duben.yamlsafe import key_lines, load_yaml
 
 KINDS = ("article", "commentary", "profile", "brief", "photo", "notice")
 SCRIPTS = ("zh-Hans", "zh-Hant")
+# How sure an editor is of a correction (校勘): a sure fix, a conjecture, or a passage
+# kept as printed and marked 存疑 (then `now` is the printed text).
+CERTAINTIES = ("sure", "conjecture", "unresolved")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Figure:
 
     label: str  # 图①, 上图, 左图, or 图 when the page printed no label
     caption: str
+    credit: str = ""  # this photo's own credit (马欣悦摄, 受访者供图), if printed with it
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Correction:
     was: str
     now: str
     note: str
+    certainty: str = "sure"  # one of CERTAINTIES
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,13 @@ def to_front_matter(article: Article) -> dict[str, Any]:
         "series": {"name": a.series.name, "number": a.series.number} if a.series else None,
         "kind": a.kind,
         "editors_note": a.editors_note,
-        "figures": [{"label": f.label, "caption": f.caption} for f in a.figures],
+        "figures": [{"label": f.label, "caption": f.caption, **({"credit": f.credit} if f.credit
+                     else {})} for f in a.figures],
         "credits": list(a.credits),
         "truncated": a.truncated,
         "original_script": a.original_script,
-        "corrections": [{"was": c.was, "now": c.now, "note": c.note} for c in a.corrections],
+        "corrections": [{"was": c.was, "now": c.now, "note": c.note, "certainty": c.certainty}
+                        for c in a.corrections],
         "source": {"file": a.source.file, "order": a.source.order, "lines": list(a.source.lines)},
         "tags": list(a.tags),
         "slug": a.slug,
@@ -204,13 +211,16 @@ def _article_from(meta: dict[str, Any], body: str, path: str, key_lines: dict[st
     found = parse_source(meta.get("source"), c)
     source = Source(*found) if found else None
 
-    figures = tuple(
-        Figure(str(f["label"]), str(f["caption"])) for f in c.records("figures", ("label", "caption"))
-    )
+    figures = tuple(Figure(str(f["label"]), str(f["caption"]), str(f.get("credit") or ""))
+                    for f in c.records("figures", ("label", "caption"), ("credit",)))
     corrections = tuple(
-        Correction(str(r["was"]), str(r["now"]), str(r["note"]))
-        for r in c.records("corrections", ("was", "now", "note"))
+        Correction(str(r["was"]), str(r["now"]), str(r["note"]), r.get("certainty") or "sure")
+        for r in c.records("corrections", ("was", "now", "note"), ("certainty",))
     )
+    for r in corrections:
+        if r.certainty not in CERTAINTIES:
+            c.fail("corrections", f"certainty must be one of {', '.join(CERTAINTIES)}, "
+                   f"got {r.certainty!r}")
     article_kwargs: dict[str, Any] = {
         "title": c.text("title", required=True),
         "title_supplied": c.flag("title_supplied"),

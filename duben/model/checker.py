@@ -46,14 +46,16 @@ class Checker:
             return ()
         return tuple(value)
 
-    def records(self, key: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    def records(self, key: str, fields: tuple[str, ...],
+                optional: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         value = self.meta.get(key) or []
         ok = isinstance(value, list) and all(
-            isinstance(v, dict) and set(v) <= set(fields) and all(f in v for f in fields)
+            isinstance(v, dict) and set(v) <= {*fields, *optional} and all(f in v for f in fields)
             for v in value
         )
         if not ok:
-            self.fail(key, f"must be a list of mappings with keys {', '.join(fields)}")
+            more = f" (optional: {', '.join(optional)})" if optional else ""
+            self.fail(key, f"must be a list of mappings with keys {', '.join(fields)}{more}")
             return []
         return value
 

@@ -43,6 +43,10 @@ class PageInfo:
     label: str = ""  # e.g. 第12版·党建; empty -> 版面 N
     paper: str = ""  # newspaper name, for the citation
     date: str = ""  # YYYY-MM-DD as printed, for the citation
+    number: str = ""  # 版次 as printed (12 for 第12版)
+    name: str = ""  # 版名 (党建)
+    evidence: str = ""  # how the editors know the facts above
+    credits: tuple[str, ...] = ()  # the page's own credits (版式设计：…)
 
 
 @dataclass(frozen=True)

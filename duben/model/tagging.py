@@ -1,6 +1,7 @@
 """Tags from an editable vocabulary (data/tags.yaml): keywords counted, never guessed."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,12 +60,37 @@ def load_vocabulary(root: Path) -> Vocabulary:
 
 
 def tag_article(article: Article, vocabulary: Vocabulary) -> tuple[str, ...]:
-    """Tags whose keywords the article mentions often enough; the fallback if none."""
+    """The tags the article earns: a keyword in its headline or lead, or repeated in the
+    body to the tag's threshold; the fallback if none; no tags for a notice."""
+    if article.kind == "notice":
+        return ()
     headline = " ".join(filter(None, (article.kicker, article.title, article.subtitle)))
-    text = " ".join(filter(None, (article.body, article.editors_note, article.column)))
+    paragraphs = [p for p in article.body.split("\n\n") if not p.startswith("#")]
+    # A news lead says who, where and what; a commentary opens with an argument instead.
+    lead = paragraphs[0] if paragraphs and article.kind != "commentary" else ""
     needed = dict(vocabulary.thresholds)
     tags = tuple(
         tag for tag, words in vocabulary.keywords
-        if sum(2 * headline.count(w) + text.count(w) for w in words) >= needed[tag]
+        if any(w in headline or w in lead for w in words)
+        or sum(article.body.count(w) for w in words) >= needed[tag]
     )
     return tags or (vocabulary.fallback,)
+
+
+def edit_tags(tags: tuple[str, ...], add: tuple[str, ...], remove: tuple[str, ...]) -> tuple[str, ...]:
+    """An editor's choice laid over the earned tags: removed ones go, added ones follow."""
+    kept = [t for t in tags if t not in remove]
+    return tuple(kept + [t for t in add if t not in kept])
+
+
+def drop_lone_tags(tagged: dict[str, tuple[str, ...]], set_by_editor: set[tuple[str, str]],
+                   fallback: str) -> dict[str, tuple[str, ...]]:
+    """Key -> tags without the tags that only one article carries (unless an editor set
+    them for it); an article left with none gets the fallback, if others share it."""
+    def prune(tagged: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        counts = Counter(t for tags in tagged.values() for t in tags)
+        return {key: tuple(t for t in tags if counts[t] > 1 or (key, t) in set_by_editor)
+                for key, tags in tagged.items()}
+
+    kept = prune(tagged)
+    return prune({key: kept[key] or ((fallback,) if tagged[key] else ()) for key in tagged})

@@ -6,8 +6,9 @@ Plugins (core rules, run after inline parsing):
   Chinese text, which changes between scripts) and are collected for the TOC;
 - correction markers: an occurrence of each correction's `now` text (the first after
   the previous marker, else the first unmarked one) is wrapped and followed by a
-  numbered link to its 校勘记 note. Corrections carry no position, so this is the
-  best placement the data allows.
+  numbered link to its 校勘记 note, after the end of the word it ends in (电解党总支[2]).
+  Corrections carry no position, so this is the best placement the data allows. A
+  conjecture and an unresolved passage (存疑) are marked differently from a sure fix.
 Images are shown as their alt text: the edition has no images and loads nothing.
 """
 from __future__ import annotations
@@ -24,6 +25,11 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from duben.model.body import MAX_NESTING
+from duben.renderers.html.breaks import word_end
+
+# What the marker after a corrected passage says, by certainty: [2], [3疑], [4存疑].
+MARK_SUFFIX = {"sure": "", "conjecture": "疑", "unresolved": "存疑"}
+CERTAINTY_NAMES = {"sure": "校改", "conjecture": "推测", "unresolved": "存疑"}
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,11 @@ def correction_markers_plugin(md: MarkdownIt) -> None:
         # Corrections usually come in reading order, so look after the previous marker
         # first; only then from the top (the same words may occur earlier in the text).
         cursor = (0, 0)
+        kinds = state.env.get("kinds", ())
         for number, now in enumerate(state.env.get("corrections", ()), start=1):
-            found = now and (_mark(inlines, now, number, cursor)
-                             or _mark(inlines, now, number, (0, 0)))
+            kind = kinds[number - 1] if number <= len(kinds) else "sure"
+            found = now and (_mark(inlines, now, number, cursor, kind)
+                             or _mark(inlines, now, number, (0, 0), kind))
             if found:
                 placed.add(number)
                 cursor = found
@@ -87,7 +95,7 @@ def correction_markers_plugin(md: MarkdownIt) -> None:
 
 
 def _mark(inlines: list[Token], now: str, number: int,
-          start: tuple[int, int]) -> tuple[int, int] | None:
+          start: tuple[int, int], kind: str = "sure") -> tuple[int, int] | None:
     """Mark the first occurrence of `now` at or after `start`; return the position after it."""
     for i in range(start[0], len(inlines)):
         children = inlines[i].children or []
@@ -95,10 +103,14 @@ def _mark(inlines: list[Token], now: str, number: int,
             child = children[j]
             if child.type != "text" or now not in child.content:
                 continue
-            before, _, after = child.content.partition(now)
+            at = child.content.index(now)
+            end = word_end(child.content, at + len(now))  # the marker goes after the word
+            before, rest, after = (child.content[:at], child.content[at + len(now):end],
+                                   child.content[end:])
             new = [Token("text", "", 0, content=before)] if before else []
-            new += [Token("corrected_text", "", 0, content=now),
-                    Token("correction_ref", "", 0, meta={"number": number})]
+            new += [Token("corrected_text", "", 0, content=now, meta={"kind": kind})]
+            new += [Token("text", "", 0, content=rest)] if rest else []
+            new += [Token("correction_ref", "", 0, meta={"number": number, "kind": kind})]
             new += [Token("text", "", 0, content=after)] if after else []
             children[j: j + 1] = new
             return (i, j + len(new) - (1 if after else 0))
@@ -108,15 +120,19 @@ def _mark(inlines: list[Token], now: str, number: int,
 def _render_correction_ref(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    n, prefix = tokens[idx].meta["number"], env.get("prefix", "")
-    return (f'<sup class="correction-ref" id="{correction_ref_id(n, prefix)}">'
-            f'<a href="#{correction_id(n, prefix)}" aria-label="校勘记 {n}">[{n}]</a></sup>')
+    n, prefix, kind = tokens[idx].meta["number"], env.get("prefix", ""), tokens[idx].meta["kind"]
+    # The name holds the visible text ([2疑]) and says what the mark means.
+    label = f"校勘记 {n}" + (f"{MARK_SUFFIX[kind]}（{CERTAINTY_NAMES[kind]}）" if kind != "sure" else "")
+    return (f'<sup class="correction-ref correction-{kind}" id="{correction_ref_id(n, prefix)}">'
+            f'<a href="#{correction_id(n, prefix)}" aria-label="{label}">'
+            f'[{n}{MARK_SUFFIX[kind]}]</a></sup>')
 
 
 def _render_corrected_text(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return f'<span class="corrected">{escapeHtml(tokens[idx].content)}</span>'
+    kind = tokens[idx].meta["kind"]
+    return f'<span class="corrected corrected-{kind}">{escapeHtml(tokens[idx].content)}</span>'
 
 
 def _render_image_as_text(
@@ -133,15 +149,17 @@ md.use(section_ids_plugin).use(correction_markers_plugin)
 md.add_render_rule("image", _render_image_as_text)
 
 
-def render_body(text: str, corrections: Sequence[str] = (), prefix: str = "") -> Body:
-    """Render a Markdown body; `corrections` are the `now` texts, in note order.
+def render_body(text: str, corrections: Sequence[str] = (), prefix: str = "",
+                kinds: Sequence[str] = ()) -> Body:
+    """Render a Markdown body; `corrections` are the `now` texts, in note order, and
+    `kinds` their certainties (sure when not given).
 
     `prefix` goes before every id, so several bodies can share one page (print views).
     A body is parsed once for all its prefixes: it is rendered with NUL as the prefix
     (markdown-it turns any NUL of the text into U+FFFD, so only our ids hold one),
     and each copy replaces it.
     """
-    body = _render_once(text, tuple(corrections))
+    body = _render_once(text, tuple(corrections), tuple(kinds))
     if not body.toc and not body.placed:
         return body
     return Body(body.html.replace("\0", prefix),
@@ -150,7 +168,7 @@ def render_body(text: str, corrections: Sequence[str] = (), prefix: str = "") ->
 
 
 @lru_cache(maxsize=512)
-def _render_once(text: str, corrections: tuple[str, ...]) -> Body:
-    env: dict[str, Any] = {"corrections": corrections, "prefix": "\0"}
+def _render_once(text: str, corrections: tuple[str, ...], kinds: tuple[str, ...]) -> Body:
+    env: dict[str, Any] = {"corrections": corrections, "prefix": "\0", "kinds": kinds}
     html = md.render(text, env)
     return Body(html, tuple(env.get("toc", ())), frozenset(env.get("placed", ())))

@@ -24,10 +24,19 @@ from jinja2 import (
 )
 
 from duben.errors import DubenError, Problem
+from duben.model.article import CERTAINTIES
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.model.variant import DEFAULT, VARIANTS
 from duben.output import urls
+from duben.renderers.html.apparatus import (
+    CERTAINTY_HEADINGS,
+    display_byline,
+    figure_labels,
+    nest_quotes,
+    print_facts,
+)
+from duben.renderers.html.breaks import wbr
 from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
     KIND_NAMES,
@@ -91,6 +100,10 @@ def make_env(theme_dir: Path, convert: Callable[[str], str] | None = None) -> En
     if convert is not None:
         env.globals.update(KIND_NAMES={k: convert(v) for k, v in KIND_NAMES.items()},
                            SCRIPT_NAMES={k: convert(v) for k, v in SCRIPT_NAMES.items()})
+    # Reading apparatus (issue 11): headline breaks, bylines, quotations in notes, photos.
+    env.filters.update(wbr=wbr, byline=display_byline, nest_quotes=nest_quotes,
+                       figure_labels=figure_labels, print_facts=print_facts)
+    env.globals.update(CERTAINTY_HEADINGS=CERTAINTY_HEADINGS, CERTAINTIES=CERTAINTIES)
     return env
 
 
@@ -213,5 +226,6 @@ def _template_line(exc: BaseException, name: str) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from duben.model.article import Article
 from duben.model.config import Config
 from duben.model.edition import Edition, Group, Page
@@ -125,7 +127,7 @@ def _content_specs(edition: Edition, config: Config, script: str) -> Iterator[Pa
     yield _spec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield _spec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
     yield _spec(urls.SEARCH, "search.html", {"edition": e}, "search page")
-    yield _spec(urls.NOT_FOUND, "404.html", {}, "404 page")
+    yield _spec(urls.NOT_FOUND, "404.html", {"inline_css": inline_css(config)}, "404 page")
     yield _spec(urls.FEED, "feed.xml", {"edition": e, "summary": plain_summary}, "feed")
 
 
@@ -206,3 +208,12 @@ def _group_pages(kind: str, index: str, g: Group,
 def notices_html(page: Page) -> tuple[tuple[Article, str], ...]:
     """A page's notices with their rendered bodies (they have no page of their own)."""
     return tuple((n, render_body(n.body).html) for n in page.notices)
+
+
+def inline_css(config: Config) -> tuple[Markup, Markup]:
+    """The screen and print stylesheets, to inline in the 404 page: a server shows that
+    page at any depth and a reader may open it from disk, so a linked stylesheet (which
+    must be absolute there) is missing in one place or the other."""
+    static = config.theme_dir / "static"
+    css = [(static / name).read_text(encoding="utf-8") for name in ("style.css", "print.css")]
+    return Markup(css[0].replace("</", "<\\/")), Markup(css[1].replace("</", "<\\/"))

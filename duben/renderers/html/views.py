@@ -16,6 +16,7 @@ from duben.model.article import Article, Correction
 from duben.model.config import Config
 from duben.model.edition import Edition, Group, Neighbours, Page, SeriesGroup
 from duben.output import urls
+from duben.renderers.html.apparatus import UNKNOWN_DATE
 from duben.renderers.html.markdown import Body, Heading, render_body
 
 READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for study reading
@@ -75,6 +76,7 @@ class ArticleView:
     near: Neighbours
     citation: str
     canonical: str
+    cited_on: str  # the 引用日期 in `citation`: the edition's date until the reader's JS sets today
     json_ld: Markup
     summary: str  # plain text for <meta name="description">
     prefix: str  # before every id in the article, so several can share a page
@@ -84,7 +86,8 @@ def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
                  lang: str = "zh-Hans") -> ArticleView:
     page = edition.page_of[a.page]
     corrections = reading_order(a)
-    body = render_body(a.body, [c.now for c in corrections], prefix)
+    body = render_body(a.body, [c.now for c in corrections], prefix,
+                       [c.certainty for c in corrections])
     count = han_count(a.body)
     canonical = urls.absolute(config.base_url, urls.article(a.slug))
     return ArticleView(
@@ -97,6 +100,7 @@ def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
         tags=edition.tags_of[a.slug], authors=edition.authors_of[a.slug],
         near=edition.neighbours[a.slug],
         citation=citation(a, page, config, canonical), canonical=canonical,
+        cited_on=config.updated,
         json_ld=json_ld(a, page, canonical, count, lang),
         summary=plain_summary(a),
         prefix=prefix,
@@ -132,29 +136,39 @@ def full_title(a: Article) -> str:
 
 
 def citation(a: Article, page: Page, config: Config, canonical: str) -> str:
-    """GB/T 7714-2015, newspaper article online: 作者. 题名[N/OL]. 报纸名, 日期. URL."""
+    """GB/T 7714—2015, newspaper article online:
+    作者. 题名[N/OL]. 报纸名, 出版日期(版次)[引用日期]. URL.
+
+    Only what the page's data says: an unknown date reads [日期不详], an unknown paper
+    leaves the edition and page label in its place; the 引用日期 is the edition's date.
+    """
     names = list(a.authors[:3]) + (["等"] if len(a.authors) > 3 else [])
     who = f"{', '.join(names)}. " if names else ""
-    if page.info.paper:
-        where = page.info.paper + (f", {page.info.date}" if page.info.date else "")
-    else:
-        where = f"{config.title}, {page.label}"
-    return f"{who}{full_title(a)}[N/OL]. {where}. {canonical}."
+    info = page.info
+    where = info.paper or f"{config.title}, {page.label}"
+    when = (info.date or f"[{UNKNOWN_DATE}]") + (f"({info.number})" if info.number else "")
+    return f"{who}{full_title(a)}[N/OL]. {where}, {when}[{config.updated}]. {canonical}."
 
 
 def json_ld(a: Article, page: Page, canonical: str, count: int,
             lang: str = "zh-Hans") -> Markup:
-    """schema.org NewsArticle, serialised by us; '<' escaped so it cannot close the script."""
+    """schema.org NewsArticle, serialised by us; '<' escaped so it cannot close the script.
+    Print facts (date, edition, page, section) only when the page's data gives them."""
+    info = page.info
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": a.title,
         "url": canonical,
         "inLanguage": lang,
-        "printPage": page.label,
-        "printSection": a.column or page.label,
         "wordCount": count,
     }
+    if info.name or a.column:
+        data["printSection"] = info.name or a.column
+    if info.number:
+        data["printPage"] = info.number
+    if info.paper and info.date:
+        data["printEdition"] = f"{info.paper} {info.date}"
     if a.subtitle:
         data["alternativeHeadline"] = a.subtitle
     if a.authors:
@@ -164,10 +178,10 @@ def json_ld(a: Article, page: Page, canonical: str, count: int,
     if a.series:
         data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": a.series.name}
         data["position"] = a.series.number
-    if page.info.date:
-        data["datePublished"] = page.info.date
-    if page.info.paper:
-        data["publisher"] = {"@type": "Organization", "name": page.info.paper}
+    if info.date:
+        data["datePublished"] = info.date
+    if info.paper:
+        data["publisher"] = {"@type": "Organization", "name": info.paper}
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 

@@ -117,4 +117,6 @@ def _env(config: Config, chapters: dict[str, str],
         return urls.absolute(config.base_url, target, anchor)
 
     env.filters["url"] = url
+    # EPUB's XHTML content model has no <wbr>; reading systems break CJK lines anyway.
+    env.filters["wbr"] = str
     return env
