@@ -66,11 +66,11 @@ def edition_epub() -> str:
 
 def article_pdf(slug: str) -> str:
     """One article as a PDF, beside its page; named by slug so a download keeps its name."""
-    return f"articles/{slug}/{slug}.pdf"
+    return f"{article(slug)}{slug}.pdf"
 
 
 def series_pdf(slug: str) -> str:
-    return f"{SERIES}{slug}/print/{slug}.pdf"
+    return f"{series_print(slug)}{slug}.pdf"
 
 
 def column(slug: str) -> str:
