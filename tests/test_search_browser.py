@@ -156,6 +156,13 @@ def test_the_switch_round_trips(page: Page, base_url: str, path: str) -> None:
     assert page.title() == title
 
 
+@pytest.mark.parametrize(("script", "label"), [("zh-Hans", "复制引文"), ("zh-Hant", "複製引文")])
+def test_the_copy_button_speaks_the_script_of_its_page(
+        page: Page, base_url: str, script: str, label: str) -> None:
+    page.goto(base_url + EDITIONS[script] + f"articles/{PROFILE}/index.html")
+    assert page.locator(".copy-citation").inner_text() == label
+
+
 def test_the_choice_is_remembered_on_the_home_page_without_a_trap(
         page: Page, base_url: str) -> None:
     page.goto(base_url + f"articles/{COMMENTARY}/index.html")

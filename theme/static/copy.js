@@ -8,14 +8,17 @@
   document.querySelectorAll(".cited-on").forEach(function (el) { el.textContent = today; });
   var cite = document.getElementById("citation");
   if (!cite || !navigator.clipboard) return;
+  // The button speaks the page's script (this file is shared by both editions).
+  var hant = document.documentElement.lang === "zh-Hant";
+  var label = hant ? "複製引文" : "复制引文", done = hant ? "已複製" : "已复制";
   var button = document.createElement("button");
   button.type = "button";
   button.className = "copy-citation no-print";
-  button.textContent = "复制引文";
+  button.textContent = label;
   button.addEventListener("click", function () {
     navigator.clipboard.writeText(cite.textContent.trim()).then(function () {
-      button.textContent = "已复制";
-      setTimeout(function () { button.textContent = "复制引文"; }, 2000);
+      button.textContent = done;
+      setTimeout(function () { button.textContent = label; }, 2000);
     });
   });
   cite.insertAdjacentElement("afterend", button);
