@@ -77,7 +77,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_articles(store)
         load_pages(store)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
-    specs, render = _html(edition, config, root) if "html" in renderers else ([], None)
+    specs, render = _html(edition, config) if "html" in renderers else ([], None)
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)
     claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
@@ -127,27 +127,21 @@ def with_base_url(config: Config, base_url: str | None) -> Config:
     return dataclasses.replace(config, base_url=base_url)
 
 
-def _html(edition: Edition, config: Config, root: Path) -> tuple[list[Spec], Render]:
-    """The HTML site's pages in every script (renderers/html/scripts.py renders the same
-    in one process), and a function rendering page i (run in the workers)."""
-    from duben.model.variant import DEFAULT, VARIANTS, converter, load_exceptions, to_variant
-    from duben.output import urls
+def _html(edition: Edition, config: Config) -> tuple[list[Spec], Render]:
+    """The HTML site's pages in every script, and a function rendering page i (run in
+    the workers; render.render_edition renders the same in one process)."""
     from duben.renderers.html.render import make_env, render_page, script_specs, site_of
+    from duben.renderers.scripts import in_scripts
 
-    exceptions = load_exceptions(root)  # data/script.yaml; errors as path:line
     specs: list[Spec] = []
     makers: list[tuple[Any, ...]] = []
-    for script in VARIANTS:
-        e, c, convert = edition, config, None
-        if script != DEFAULT:  # absolute URLs (canonical, feed) name the page in this script
-            c = dataclasses.replace(to_variant(config, script, exceptions),
-                                    base_url=config.base_url + urls.variant_prefix(script))
-            e, convert = to_variant(edition, script, exceptions), converter(script, exceptions)
-        env, site = make_env(c.theme_dir, convert), site_of(c, script, config.base_url)
-        for url, spec in script_specs(e, c, script):
-            batch = f"{script} {spec.batch}" if spec.batch else ""
-            specs.append(Spec(url, spec.origin, (script, spec.deps), batch))
-            makers.append((env, site, c, spec))
+    for s in in_scripts(edition, config):  # absolute URLs name the page in its script
+        env, site = make_env(s.config.theme_dir, s.convert), site_of(s.config, s.script,
+                                                                       config.base_url)
+        for url, spec in script_specs(s.edition, s.config, s.script):
+            batch = f"{s.script} {spec.batch}" if spec.batch else ""
+            specs.append(Spec(url, spec.origin, (s.script, spec.deps), batch))
+            makers.append((env, site, s.config, spec))
 
     def render(i: int, problems: list[Problem]) -> bytes:
         return render_page(*makers[i], problems)

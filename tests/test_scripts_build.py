@@ -159,3 +159,27 @@ def test_a_failed_index_leaves_the_previous_site_as_it_was(
         build_site(ROOT, out, strict=True)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging left behind
+
+
+def test_a_build_converts_the_edition_into_each_script_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site, the EPUB and the search map all need the zh-Hant edition; converting it
+    costs seconds at scale, so one build converts it once and they share it."""
+    from duben.model import variant
+    from duben.model.edition import Edition
+    from duben.renderers import scripts
+
+    converted: list[str] = []
+    real = variant.to_variant
+
+    def counting(value, script, *rest):  # type: ignore[no-untyped-def]
+        if isinstance(value, Edition):
+            converted.append(script)
+        return real(value, script, *rest)
+
+    monkeypatch.setattr(scripts, "to_variant", counting)
+    monkeypatch.setattr(scripts, "_last", [])
+    build_site(ROOT, tmp_path / "site", strict=True, search=False, cache=False,
+               renderers=("html", "epub"))
+    assert converted == ["zh-Hant"]
+    assert (tmp_path / "site/zh-hant/print/duben.epub").is_file()

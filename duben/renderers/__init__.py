@@ -2,9 +2,12 @@
 
 A renderer is a function `(edition, config) -> Files`, where Files maps a site URL
 (see duben/output/urls.py) to the bytes written there and the origin that claimed
-it (for collision errors). The HTML site is one renderer; a search index, a script
-variant, a PDF or an EPUB are others. `build` picks which ones run; adding one
-touches no other.
+it (for collision errors): the search page's character map, the EPUB, the PDFs.
+Each is made in every script from renderers/scripts.py's `in_scripts`, which converts
+the edition once per build. The HTML site is the one output large enough to stream:
+`build` renders its pages (renderers/html/specs.py) over a process pool and writes
+them as they come, instead of calling a function that returns them all. `build`
+picks which outputs run; adding one touches no other.
 """
 from __future__ import annotations
 
@@ -19,12 +22,11 @@ Renderer = Callable[[Edition, Config], Files]
 
 def available() -> dict[str, Renderer]:
     """The renderers by name, imported only when asked for (each has its own dependencies)."""
-    from duben.renderers.html.scripts import render_scripts
     from duben.renderers.print.epub import render_epub
     from duben.renderers.print.pdf import render_pdfs
     from duben.renderers.search import render_search
 
-    return {"html": render_scripts, "search": render_search, "epub": render_epub,
+    return {"search": render_search, "epub": render_epub,
             "pdf": render_pdfs}
 
 

@@ -165,7 +165,7 @@ def render_edition(edition: Edition, config: Config, *, script: str = DEFAULT,
 
     The reference form of the renderer (other outputs and tests use it); `build`
     streams the same specs through duben/output/stream.py instead. For another script
-    than the default, pass that script's edition and config (renderers/html/scripts.py).
+    than the default, pass that script's edition and config (renderers/scripts.py).
     """
     env = make_env(config.theme_dir, convert)
     site = site_of(config, script, root_url)

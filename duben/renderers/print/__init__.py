@@ -10,7 +10,6 @@ print pages); the EPUB from the same article partial, as XHTML.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from duben.errors import DubenError, Problem
 from duben.model.config import Config
@@ -25,23 +24,15 @@ Convert = Callable[[str], str]
 
 def in_every_script(edition: Edition, config: Config,
                     make: Callable[[Edition, Config, str, Convert | None], Files]) -> Files:
-    """`make` run on the edition in every script, as the site is (html/scripts.py): the
-    default at the root, each other one from `to_variant` under its prefix. `make`
-    gets the variant's edition, its config (base_url under the prefix), the script
-    and the converter for the templates' own words (None for the default)."""
-    from duben.model.variant import VARIANTS, converter, load_exceptions, to_variant
+    """`make` run on the edition in every script (renderers/scripts.py), its URLs put
+    under the script's prefix. `make` gets the script's edition, its config (base_url
+    under the prefix), the script and the converter for the templates' own words."""
+    from duben.renderers.scripts import in_scripts
 
-    exceptions = load_exceptions(config.root)
     files: Files = {}
-    for script in VARIANTS:
-        if script == DEFAULT_SCRIPT:
-            files |= make(edition, config, script, None)
-            continue
-        shown_config = replace(to_variant(config, script, exceptions),
-                               base_url=config.base_url + urls.variant_prefix(script))
-        made = make(to_variant(edition, script, exceptions), shown_config, script,
-                    converter(script, exceptions))
-        files |= {urls.in_variant(url, script): value for url, value in made.items()}
+    for s in in_scripts(edition, config):
+        made = make(s.edition, s.config, s.script, s.convert)
+        files |= {urls.in_variant(url, s.script): value for url, value in made.items()}
     return files
 
 
