@@ -116,8 +116,10 @@ def test_results_show_the_column_and_filters_narrow_them(page: Page, base_url: s
     assert len(found) >= 5
     assert page.locator(".search-result .item-meta", has_text="栏目：").count() >= 1
     page.locator(".search-filters input[name=column][value=金台潮声]").check()
-    page.wait_for_function("document.querySelectorAll('.search-result').length < "
-                           f"{min(len(found), 20)}")
+    # Filtering replaces the list in one step; wait until the narrowed list is shown.
+    page.wait_for_function(
+        "n => { const r = document.querySelectorAll('.search-result');"
+        " return r.length > 0 && r.length < n; }", arg=min(len(found), 20))
     metas = page.locator(".search-result .item-meta").all_inner_texts()
     assert metas and all("金台潮声" in m for m in metas), metas
     assert page.locator(".search-filters input[name=series]").count() >= 1

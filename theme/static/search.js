@@ -119,8 +119,8 @@
   async function run() {
     var raw = input.value.trim();
     var ticket = ++latest;
-    list.textContent = "";
-    if (!raw) { say(""); return; }
+    // The old results stay until the new ones are ready: no blank flash while filtering.
+    if (!raw) { list.replaceChildren(); say(""); return; }
     var query = toScript(raw);
     var filters = {};
     Object.keys(chosen).forEach(function (k) { if (chosen[k].length) filters[k] = { any: chosen[k] }; });
@@ -133,12 +133,13 @@
     }
     if (ticket !== latest) return;  // a newer query is running
     if (!search.results.length) {
+      list.replaceChildren();
       say(msg("none", { q: raw }));
       return;
     }
     var shown = await Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
     if (ticket !== latest) return;
-    shown.forEach(function (d) { list.appendChild(item(d)); });
+    list.replaceChildren.apply(list, shown.map(item));
     say(msg("found", { n: search.results.length, q: raw })
         + (query !== raw ? msg("converted", { c: query }) : ""));
   }
