@@ -8,6 +8,7 @@ a word is never lost silently. Real articles nest two or three levels.
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -20,6 +21,19 @@ MAX_NESTING = 20  # markdown-it's own default for the commonmark preset
 _PROBE_NESTING = MAX_NESTING + 2
 
 
+_PREFIX = re.compile(r"[ \t>*+\-0-9.)]*")
+# Each nesting level a line opens costs its prefix at least half a column: a quote is
+# '>' (one level, one column), a list two levels (list, item) for at least two columns
+# of marker or indent. A tab counts as four columns. Below this, no line can open blocks
+# past MAX_NESTING, and lines that open none (lazy continuations) cannot add depth.
+_DEEP_PREFIX = MAX_NESTING // 2
+
+
+def _may_nest_deep(line: str) -> bool:
+    prefix = _PREFIX.match(line)
+    return prefix is not None and len(prefix.group().expandtabs(4)) >= _DEEP_PREFIX
+
+
 @cache
 def _probe() -> MarkdownIt:
     return MarkdownIt("commonmark", {"maxNesting": _PROBE_NESTING})
@@ -29,8 +43,11 @@ def nesting_problems(lines: list[str], first_line: int, path: str) -> list[Probl
     """An error at the first line whose blocks nest deeper than MAX_NESTING, if any.
 
     `lines` are the file's lines after the front matter; `first_line` is the file line
-    number of lines[0].
+    number of lines[0]. Parsed only when some line could open that many blocks (see
+    _may_nest_deep): a full parse here cost as much as rendering the body.
     """
+    if not any(_may_nest_deep(line) for line in lines):
+        return []
     for token in _probe().parse("\n".join(lines)):
         if token.level > MAX_NESTING and token.map:
             return [Problem(path, first_line + token.map[0], f"Markdown nested more than "
