@@ -14,6 +14,7 @@ import re
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,7 +62,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # (most of a page's <p>, <li>, <span>) without a Python loop turn each.
 _LINK_TAG = re.compile(r"<(a|link|script|img|area|iframe|source|form)(\s[^<>]*)?>",
                        re.IGNORECASE)
-_ID_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*(\s(?:[^<>]*\s)?id\s*=[^<>]*)>", re.IGNORECASE)
+_ID_TAG = re.compile(r"<[a-zA-Z][^<>]*?\s(id\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))",
+                     re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
@@ -70,11 +72,15 @@ def scan(html: str, here: str, base_url: str) -> PageLinks:
     our own well-formed output (the Nu checker tests prove it), and this runs on every
     page. Comments are blanked first; text never holds a raw '<', so a '<' starts a
     tag. Line numbers are counted as the scan moves forward, so a long page costs no
-    more than its length."""
-    html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
-    ids = {i for m in _ID_TAG.finditer(html) if (i := _attributes(" " + m.group(1)).get("id"))}
+    more than its length. The same tags recur on every page (the header, the lists),
+    so a tag's attributes and a link's resolution from a folder are computed once."""
+    if "<!--" in html:
+        html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
+    ids = {i for m in _ID_TAG.finditer(html) if (i := _attributes(m.group(1)).get("id"))}
     targets: dict[Target, int] = {}
     line, counted = 1, 0
+    folder = here[:here.rfind("/") + 1]  # "" at the root
+    up = "../" * folder.count("/")  # a link climbing to the root names the same file
     for tag_match in _LINK_TAG.finditer(html):
         values = _attributes(tag_match.group(2) or "")
         attr = LINK_ATTRS[tag_match.group(1).lower()]
@@ -82,15 +88,29 @@ def scan(html: str, here: str, base_url: str) -> PageLinks:
             line += html.count("\n", counted, tag_match.start())
             counted = tag_match.start()
             raw = values[attr]
-            resolved = _resolve(raw, here, base_url)
+            if not raw.partition("#")[0].partition("?")[0]:
+                resolved = _resolve(raw, here, base_url)  # this page itself
+            elif up and raw.startswith(up):  # from every page at this depth
+                resolved = _resolve_from("", raw[len(up):], base_url)
+            else:
+                resolved = _resolve_from(folder, raw, base_url)
             if resolved is not None:
                 targets.setdefault((*resolved, raw), line)
     return shared(PageLinks("\n".join(sorted(ids)), tuple(targets), array("I", targets.values())))
 
 
+@lru_cache(maxsize=65536)
 def _attributes(text: str) -> dict[str, str]:
+    """A tag's attributes (shared between calls: never change the result)."""
     return {m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
             for m in _ATTR.finditer(text)}
+
+
+@lru_cache(maxsize=65536)
+def _resolve_from(folder: str, target: str, base_url: str) -> tuple[str, str] | None:
+    """_resolve for a link with a path, which names the same file from any page of
+    `folder` (a page's folder with its '/', or "" at the root)."""
+    return _resolve(target, folder + "page", base_url)
 
 
 def _resolve(target: str, here: str, base_url: str) -> tuple[str, str] | None:

@@ -63,6 +63,7 @@ def break_points(text: str) -> tuple[int, ...]:
                  and not text[p].isspace() and not (text[p - 1].isascii() and text[p].isascii()))
 
 
+@lru_cache(maxsize=16384)  # a title is shown on its page and in every list that holds it
 def wbr(text: str | None) -> Markup:
     """`text` escaped, with <wbr> at each break point between words."""
     if not text:
