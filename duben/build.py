@@ -39,7 +39,7 @@ class Spec(NamedTuple):
 
 def build_site(root: Path, out: Path, *, strict: bool,
                renderers: tuple[str, ...] | None = None, search: bool = True,
-               pdf: bool = False,
+               pdf: bool = False, epub: bool = True,
                base_url: str | None = None, workers: int | None = None, cache: bool = True,
                progress: Progress | None = None,
                memory: BuildCache | None = None) -> list[Problem]:
@@ -48,7 +48,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     Errors (bad content, missing or broken templates, two pages claiming one URL)
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
     only under strict. On any failure `out` is left exactly as it was. `pdf` (the
-    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does. `search` runs
+    --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does; `epub=False`
+    (--no-epub) drops the EPUB, as `epub: false` does. `search` runs
     Pagefind over the staged site before the swap (issue 9). `base_url`
     overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
     both cores for a large edition; `cache` uses and refreshes .duben-cache/;
@@ -58,8 +59,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     recover_target(out)                                 # repair what a killed run left
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     config = with_page_facts(config)                    # + content/<page>/page.yaml
-    if pdf:
-        config = dataclasses.replace(config, pdf=True)
+    if pdf or not epub:
+        config = dataclasses.replace(config, pdf=config.pdf or pdf, epub=config.epub and epub)
     renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
     key = build_key(config, renderers, _data(root), theme=config.theme_dir)
     store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)

@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = Path(args.out) if args.out else root / "site"
         return _build(root, out, strict=args.strict, base_url=args.base_url,
                       jobs=args.jobs, cache=not args.no_cache, search=not args.no_search,
-                      pdf=args.pdf)
+                      pdf=args.pdf, epub=not args.no_epub)
     except DubenError as exc:
         if args.debug:
             traceback.print_exc()
@@ -106,14 +106,15 @@ def _split(root: Path, *, force: bool) -> int:
 
 def _build(root: Path, out: Path, *, strict: bool, base_url: str | None = None,
            jobs: int | None = None, cache: bool = True, search: bool = True,
-           pdf: bool = False) -> int:
+           pdf: bool = False, epub: bool = True) -> int:
     # Imported lazily: the site builder is another stage with its own dependencies.
     from duben.build import build_site
     from duben.progress import progress
 
     with progress("build", "pages") as tick:
         warnings = build_site(root, out, strict=strict, base_url=base_url, workers=jobs,
-                              cache=cache, progress=tick, search=search, pdf=pdf)
+                              cache=cache, progress=tick, search=search, pdf=pdf,
+                              epub=epub)
     for problem in sorted(warnings, key=Problem.sort_key):
         print(problem.labelled("warning"), file=sys.stderr)
     if warnings:
@@ -173,3 +174,5 @@ def _build_options(parser: argparse.ArgumentParser, suppress: str | None) -> Non
                         help="ignore and do not update .duben-cache/")
     parser.add_argument("--no-search", action="store_true", default=suppress or False,
                         help="skip the Pagefind search index (quicker local builds)")
+    parser.add_argument("--no-epub", action="store_true", default=suppress or False,
+                        help="skip the EPUB, as `epub: false` in duben.yaml does")

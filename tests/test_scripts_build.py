@@ -183,3 +183,49 @@ def test_a_build_converts_the_edition_into_each_script_once(
                renderers=("html", "epub"))
     assert converted == ["zh-Hant"]
     assert (tmp_path / "site/zh-hant/print/duben.epub").is_file()
+
+
+def _project(tmp: Path, extra: str) -> Path:
+    """A copy of the bundled project with `extra` appended to duben.yaml (the one
+    `scripts:` line replaced)."""
+    import shutil
+
+    root = tmp / "project"
+    for name in ("content", "data", "theme", "seeds"):
+        shutil.copytree(ROOT / name, root / name)
+    config = (ROOT / "duben.yaml").read_text(encoding="utf-8")
+    config = re.sub(r"^scripts:.*\n", "", config, flags=re.MULTILINE)
+    (root / "duben.yaml").write_text(config + extra, encoding="utf-8")
+    return root
+
+
+def test_one_script_builds_the_simplified_edition_alone(tmp_path: Path) -> None:
+    root = _project(tmp_path, "scripts: [zh-Hans]\nepub: false\n")
+    out = tmp_path / "site"
+    assert build_site(root, out, strict=True, search=False) == []  # no link to a missing twin
+    files = _files(out)
+    assert not any(f.startswith("zh-hant/") for f in files)
+    assert not any(f.endswith(".epub") for f in files)
+    assert "articles/" + PRINTED_TRADITIONAL.split("articles/")[1] in files
+    page = (out / PRINTED_TRADITIONAL).read_text(encoding="utf-8")
+    assert "script-switch" not in page and 'hreflang="zh-Hant"' not in page
+    about = (out / "about/index.html").read_text(encoding="utf-8")
+    assert "EPUB" not in about and "打印版（A4）" in about
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "zh-hant/" not in sitemap and 'hreflang="zh-Hant"' not in sitemap
+    assert "<loc>https://duben.github.io/duben/articles/" in sitemap
+
+
+@pytest.mark.parametrize("line", ["scripts: [zh-Hant]\n", "scripts: [zh-Hans, zh-Hans]\n",
+                                  "scripts: [zh-Hans, zh-TW]\n", "scripts: []\n",
+                                  "scripts: zh-Hans\n", "epub: 'no'\n"])
+def test_a_bad_script_list_is_an_error_at_its_line(tmp_path: Path, line: str) -> None:
+    from duben.errors import DubenError
+
+    root = _project(tmp_path, line)
+    with pytest.raises(DubenError) as caught:
+        build_site(root, tmp_path / "site", strict=True, search=False)
+    where = len((root / "duben.yaml").read_text(encoding="utf-8").splitlines())
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("duben.yaml", where), problem
+    assert line.split(":")[0] in problem.message

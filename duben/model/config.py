@@ -27,6 +27,9 @@ from duben.yamlsafe import key_lines, load_yaml
 CONFIG_FILE = "duben.yaml"
 
 
+SCRIPTS = ("zh-Hans", "zh-Hant")  # every script an edition can be built in, the root's first
+
+
 @dataclass(frozen=True)
 class Term:
     """A declared series, column or tag: display name, URL slug, one-line description."""
@@ -68,13 +71,16 @@ class Config:
     author: str = ""  # who compiled the edition: the PDF's and EPUB's author
     publisher: str = ""  # the PDF's and EPUB's publisher
     pdf: bool = False  # also write the PDFs (slow; `build --pdf` turns it on too)
+    scripts: tuple[str, ...] = SCRIPTS  # the editions built: simplified at the root, then others
+    epub: bool = True  # also write the EPUB (`build --no-epub` turns it off)
 
     def page_info(self, page: str) -> PageInfo:
         return dict(self.pages).get(page, PageInfo())
 
 
 _KEYS = ("title", "description", "base_url", "updated", "content", "theme",
-         "series", "column_vocabulary", "tag_vocabulary", "pages", "author", "publisher", "pdf")
+         "series", "column_vocabulary", "tag_vocabulary", "pages", "author", "publisher", "pdf",
+         "epub", "scripts")
 _REQUIRED = ("title", "description", "base_url", "updated")
 
 
@@ -105,8 +111,15 @@ def parse_config(text: str, root: Path) -> Config:
     for key in ("author", "publisher"):
         if key in data and not isinstance(data[key], str):
             fail(key, "must be text")
-    if "pdf" in data and not isinstance(data["pdf"], bool):
-        fail("pdf", "must be true or false")
+    for key in ("pdf", "epub"):
+        if key in data and not isinstance(data[key], bool):
+            fail(key, "must be true or false")
+    scripts = data.get("scripts", list(SCRIPTS))
+    if (not isinstance(scripts, list) or not scripts or scripts[0] != SCRIPTS[0]
+            or len(set(scripts)) != len(scripts) or not set(scripts) <= set(SCRIPTS)):
+        fail("scripts", f"must list {SCRIPTS[0]} first, then any of "
+             f"{', '.join(SCRIPTS[1:])}; got {scripts!r}")
+        scripts = list(SCRIPTS)
     base_url = str(data.get("base_url") or "")
     if base_url and not _absolute_url(base_url):
         fail("base_url", "must be an absolute http(s) URL with a host, ending with '/', "
@@ -172,6 +185,8 @@ def parse_config(text: str, root: Path) -> Config:
         author=str(data.get("author") or ""),
         publisher=str(data.get("publisher") or ""),
         pdf=data.get("pdf") is True,
+        scripts=tuple(scripts),
+        epub=data.get("epub") is not False,
     )
     # Templates are read by Jinja, which follows links: the same rule as theme/static.
     problems += project_files(config.theme_dir / "templates", root)[1]

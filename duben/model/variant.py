@@ -26,10 +26,11 @@ import opencc
 from duben.errors import DubenError, Problem
 from duben.inputs import read_text
 from duben.model.article import Article
+from duben.model.config import SCRIPTS
 from duben.yamlsafe import key_lines, load_yaml
 
-DEFAULT = "zh-Hans"
-VARIANTS = ("zh-Hans", "zh-Hant")  # every edition is built in both, default first
+VARIANTS = SCRIPTS  # every script duben converts to; an edition picks (config.scripts)
+DEFAULT = VARIANTS[0]
 OPENCC_CONFIGS = {"zh-Hant": "s2tw", "zh-Hans": "tw2s"}  # to that script, characters only
 EXCEPTIONS_FILE = "data/script.yaml"
 # Fields that hold ids, paths or the seed text as received: never converted. `was` is

@@ -31,6 +31,7 @@ def available() -> dict[str, Renderer]:
 
 
 def default_renderers(config: Config) -> tuple[str, ...]:
-    """What a build makes: the site, its search index and the EPUB; the PDFs only when
-    asked (they are slow)."""
-    return ("html", "search", "epub") + (("pdf",) if config.pdf else ())
+    """What a build makes: the site, its search index, the EPUB unless turned off
+    (`epub: false`, --no-epub); the PDFs only when asked (they are slow)."""
+    return (("html", "search") + (("epub",) if config.epub else ())
+            + (("pdf",) if config.pdf else ()))

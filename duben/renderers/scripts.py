@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from duben.model.config import Config
 from duben.model.edition import Edition
-from duben.model.variant import DEFAULT, VARIANTS, Converter, converter, load_exceptions, to_variant
+from duben.model.variant import DEFAULT, Converter, converter, load_exceptions, to_variant
 from duben.output import urls
 
 
@@ -30,13 +30,14 @@ _last: list[tuple[Edition, Config, tuple[ScriptEdition, ...]]] = []
 
 
 def in_scripts(edition: Edition, config: Config) -> tuple[ScriptEdition, ...]:
-    """The edition in every script, default first; the same objects for the same
+    """The edition in every script it is built in (config.scripts), default first; the
+    same objects for the same
     (identical) edition and config, so a build converts once."""
     if _last and _last[0][0] is edition and _last[0][1] is config:
         return _last[0][2]
     exceptions = load_exceptions(config.root)  # data/script.yaml; errors as path:line
     made = []
-    for script in VARIANTS:
+    for script in config.scripts:
         if script == DEFAULT:
             made.append(ScriptEdition(script, edition, config, None))
             continue

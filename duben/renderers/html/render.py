@@ -59,6 +59,8 @@ class Site:
     lang: str = "zh-Hans"  # this edition's script: <html lang>, the switch, the feed
     root_url: str = ""  # base_url of the default script, for hreflang alternates
     pdf: bool = False  # the build also writes PDFs, so pages may link to them
+    epub: bool = True  # ... and the EPUB
+    scripts: tuple[str, ...] = VARIANTS  # the editions built: switch, alternates, sitemap
 
 
 class _ConvertingLoader(FileSystemLoader):
@@ -94,7 +96,7 @@ def make_env(theme_dir: Path, convert: Callable[[str], str] | None = None) -> En
     env.filters["abs_url"] = _abs_url_filter
     env.filters["url_in"] = _url_in_filter
     env.filters["abs_url_in"] = _abs_url_in_filter
-    env.globals.update(VARIANTS=VARIANTS, SCRIPT_LABELS=SCRIPT_LABELS)
+    env.globals.update(SCRIPT_LABELS=SCRIPT_LABELS)
     # Labels made in Python (not in a template) shown in the edition's script.
     env.filters["in_script"] = convert or str
     if convert is not None:
@@ -136,7 +138,7 @@ def _abs_url_filter(ctx: Any, target: str, anchor: str = "") -> str:
 
 def site_of(config: Config, script: str = DEFAULT, root_url: str = "") -> Site:
     return Site(config.title, config.description, config.base_url, config.updated,
-                script, root_url or config.base_url, config.pdf)
+                script, root_url or config.base_url, config.pdf, config.epub, config.scripts)
 
 
 def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,

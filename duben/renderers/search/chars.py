@@ -24,12 +24,13 @@ SAMPLE = 200  # articles aligned to count which of several characters the editio
 
 
 def render_search(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
-    """{<prefix>search/chars.json: the map into that script} for every script."""
+    """{<prefix>search/chars.json: the map into that script} for every script built;
+    a query may be typed in any script, so each maps from all the others."""
     exceptions = load_exceptions(config.root)
     sample = edition.articles[:SAMPLE]
     texts = {s: [a.body for a in to_variant(sample, s, exceptions)] for s in VARIANTS}
     files = {}
-    for script in VARIANTS:
+    for script in config.scripts:
         others = [s for s in VARIANTS if s != script]
         table = char_map(script)
         for other in others:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from duben.errors import UsageError
 from duben.model.config import Config
-from duben.model.variant import VARIANTS
 from duben.output import urls
 
 
@@ -24,10 +23,9 @@ def index_site(staged_dir: Path, config: Config) -> None:
     Raise UsageError (exit status 2: the environment, not the input) when Pagefind is
     missing or fails; the caller discards the staged folder, so site/ stays as it was.
     """
-    del config  # the pages carry everything Pagefind needs; kept for the hook's signature
     # Only article pages hold searchable text: reading no other page saves a third of
     # Pagefind's time (the home, tag and series lists are most of the site's bytes).
-    folders = sorted(urls.in_variant(urls.ARTICLES, s).rstrip("/") for s in VARIANTS)
+    folders = sorted(urls.in_variant(urls.ARTICLES, s).rstrip("/") for s in config.scripts)
     command = [sys.executable, "-m", "pagefind", "--site", str(staged_dir),
                "--glob", "{" + ",".join(folders) + "}/**/*.html",
                "--output-subdir", urls.PAGEFIND.rstrip("/"),
