@@ -86,7 +86,9 @@ def duben_project(corpus: Path) -> Path:
         f"{c}:\n  kind: article\n  slug: {c_slugs[c]}\n  description: ''\n" for c in columns),
         encoding="utf-8")
     config = (root / "duben.yaml").read_text(encoding="utf-8").split("theme:")[0]
-    config += f"theme: {PROJECT / 'theme'}\ncolumn_vocabulary: data/columns.yaml\nseries:\n"
+    config += f"theme: {PROJECT / 'theme'}\ncolumn_vocabulary: data/columns.yaml\n"
+    config += "scripts: [zh-Hans]\n"  # one script, as the issue's targets say
+    config += "series:\n"
     config += "".join(f"  - name: {s}\n    slug: {s_slugs[s]}\n" for s in series)
     (root / "duben.yaml").write_text(config, encoding="utf-8")
     return root
@@ -110,9 +112,10 @@ def main() -> None:
     out = args.work / "out"
     tmpfs(out)
     hugo, pelican = peers(args.work)
-    # No search index, as in the issue's targets ("no search, PDF or EPUB"); note that
-    # since issue 9 a build renders both scripts (zh-hant/ too): twice the pages.
-    build = [sys.executable, str(PROJECT / "build.py"), "build", "--no-search", "--root"]
+    # What the issue's targets measure: one script (the project's duben.yaml), every
+    # index, no search, PDF or EPUB.
+    build = [sys.executable, str(PROJECT / "build.py"), "build", "--no-search", "--no-epub",
+             "--root"]
     results: dict[int, dict[str, tuple[float, float, float]]] = {}
     print(f"# {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}; medians of {args.runs} runs")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,7 +22,7 @@ from duben.output.cache import (
 from duben.output.linkcheck import check_links
 from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
-from duben.paths import check_output, url_key
+from duben.paths import check_output, project_files, url_key
 from duben.renderers import available, default_renderers
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
@@ -62,6 +62,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     if pdf or not epub:
         config = dataclasses.replace(config, pdf=config.pdf or pdf, epub=config.epub and epub)
     renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
+    if not search:  # no index: the search page's character map has nothing to serve
+        renderers = tuple(n for n in renderers if n != "search")
     key = build_key(config, renderers, _data(root), theme=config.theme_dir)
     store = memory.rekey(key) if memory else open_cache(root, out, key, enabled=cache)
     # What a build reads (seeds: lines are checked). A plain listing: a new or changed
@@ -77,6 +79,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
     if memory is None:
         load_articles(store)
         load_pages(store)
+    jobs = workers or workers_wanted(len(inputs))
+    # Content files parsed on every core first; load_edition then checks them whole.
+    store.parse_ahead(project_files(config.content_dir, root, "*/*.md")[0], root, jobs)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
     specs, render = _html(edition, config) if "html" in renderers else ([], None)
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
@@ -131,7 +136,7 @@ def with_base_url(config: Config, base_url: str | None) -> Config:
 def _html(edition: Edition, config: Config) -> tuple[list[Spec], Render]:
     """The HTML site's pages in every script, and a function rendering page i (run in
     the workers; render.render_edition renders the same in one process)."""
-    from duben.renderers.html.render import make_env, render_page, script_specs, site_of
+    from duben.renderers.html.render import make_env, render_chunks, script_specs, site_of
     from duben.renderers.scripts import in_scripts
 
     specs: list[Spec] = []
@@ -144,8 +149,8 @@ def _html(edition: Edition, config: Config) -> tuple[list[Spec], Render]:
             specs.append(Spec(url, spec.origin, (s.script, spec.deps), batch))
             makers.append((env, site, s.config, spec))
 
-    def render(i: int, problems: list[Problem]) -> bytes:
-        return render_page(*makers[i], problems)
+    def render(i: int, problems: list[Problem]) -> Iterator[str]:
+        return render_chunks(*makers[i], problems)
 
     return specs, render
 

@@ -94,7 +94,21 @@ def project_files(folder: Path, root: Path,
     (file or folder) whose target leaves both the project and `folder` is a problem.
     (A theme may live outside the project; its files may not point further out.)"""
     problems, files = [], []
+    linked_dirs: dict[Path, bool] = {folder: False}  # folder itself may be a link: allowed
+
+    def linked(path: Path) -> bool:
+        """A link at `path` or at a folder between it and `folder` (lstat, cached per
+        folder): only then can it lead elsewhere, and only then is it resolved."""
+        parent = path.parent
+        if parent not in linked_dirs:
+            linked_dirs[parent] = linked(parent) or parent.is_symlink()
+        return linked_dirs[parent] or path.is_symlink()
+
     for path in sorted(folder.glob(pattern)):
+        if not linked(path):  # a plain file under `folder` (10,000 resolves cost 0.3 s)
+            if path.is_file():
+                files.append(path)
+            continue
         allowed = inside(path, root) or inside(path, folder)
         if not allowed and any(p.is_symlink() for p in (path, *path.parents)):
             problems.append(Problem(shown(path, root), None, "symbolic link to "

@@ -83,3 +83,47 @@ def test_relative_links_are_posix_relpath(large: Path, tmp_path: Path) -> None:
     for a, b in product(site_urls[::7], site_urls[::5]):
         here = posixpath.dirname(urls.output_path(a)) or "."
         assert urls.relative(a, b) == posixpath.relpath(urls.output_path(b), here), (a, b)
+
+
+def test_a_long_page_is_written_in_pieces_as_it_is_made(large: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages past stream.PIECE characters (the print page at 10,000 articles) are written
+    and link-checked piece by piece: the same bytes, and a broken anchor is still found."""
+    from duben.output import stream
+
+    build_site(large, tmp_path / "whole", strict=True, cache=False)
+    monkeypatch.setattr(stream, "PIECE", 500)  # every page streamed, in many pieces
+    build_site(large, tmp_path / "pieces", strict=True, cache=False, workers=1)
+    assert tree(tmp_path / "whole") == tree(tmp_path / "pieces")
+    article = next((large / "content").glob("*/*.md"))
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original.rstrip() + "\n\n见[下文](#nowhere)。\n", encoding="utf-8")
+    try:
+        warnings = build_site(large, tmp_path / "broken", strict=False, cache=False, workers=1)
+    finally:
+        article.write_text(original, encoding="utf-8")
+    assert any("#nowhere" in str(w) and "no element with id 'nowhere'" in str(w)
+               for w in warnings), warnings
+
+
+def test_the_scanner_reads_a_page_in_any_pieces_as_it_reads_it_whole(large: Path,
+                                                                     tmp_path: Path) -> None:
+    import random
+
+    from duben.output.linkcheck import Scanner, scan
+
+    site = tmp_path / "site"
+    build_site(large, site, strict=True, cache=False)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        html, here = page.read_text(encoding="utf-8"), page.relative_to(site).as_posix()
+        whole = scan(html, here, "https://example.org/")
+        scanner, rng, at = Scanner(here, "https://example.org/"), random.Random(here), 0
+        while at < len(html):
+            step = rng.randint(1, 400)
+            scanner.feed(html[at:at + step], final=False)
+            at += step
+        pieces = scanner.done()
+        assert (pieces.id_text, pieces.targets, list(pieces.lines)) == (
+            whole.id_text, whole.targets, list(whole.lines)), here

@@ -65,35 +65,75 @@ _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+
 
 
 def scan(html: str, here: str, base_url: str) -> PageLinks:
-    """Read start tags with regular expressions rather than html.parser: the pages are
-    our own well-formed output (the Nu checker tests prove it), and this runs on every
-    page. Comments are blanked first; text never holds a raw '<', so a '<' starts a
-    tag. Line numbers are counted as the scan moves forward, so a long page costs no
-    more than its length. The same tags recur on every page (the header, the lists),
-    so a tag's attributes and a link's resolution from a folder are computed once."""
-    if "<!--" in html:
-        html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
-    ids = {i for m in _ID_TAG.finditer(html) if (i := _attributes(m.group(1)).get("id"))}
-    targets: dict[Target, int] = {}
-    line, counted = 1, 0
-    folder = here[:here.rfind("/") + 1]  # "" at the root
-    up = "../" * folder.count("/")  # a link climbing to the root names the same file
-    for tag_match in _LINK_TAG.finditer(html):
-        values = _attributes(tag_match.group(2) or "")
-        attr = LINK_ATTRS[tag_match.group(1).lower()]
-        if attr in values and values.get("rel") != "canonical":
-            line += html.count("\n", counted, tag_match.start())
-            counted = tag_match.start()
-            raw = values[attr]
-            if not raw.partition("#")[0].partition("?")[0]:
-                resolved = _resolve(raw, here, base_url)  # this page itself
-            elif up and raw.startswith(up):  # from every page at this depth
-                resolved = _resolve_from("", raw[len(up):], base_url)
-            else:
-                resolved = _resolve_from(folder, raw, base_url)
-            if resolved is not None:
-                targets.setdefault((*resolved, raw), line)
-    return shared(PageLinks("\n".join(sorted(ids)), tuple(targets), array("I", targets.values())))
+    """The links and ids of one whole page (see Scanner)."""
+    scanner = Scanner(here, base_url)
+    scanner.feed(html)
+    return scanner.done()
+
+
+class Scanner:
+    """Reads a page's start tags with regular expressions rather than html.parser, in
+    pieces as the page is written (the whole-edition print page is tens of MB at
+    10,000 articles and is never held whole).
+
+    The pages are our own well-formed output (the Nu checker tests prove it), and this
+    runs on every page. Comments are blanked first; text never holds a raw '<', so a
+    '<' starts a tag. Line numbers are counted as the scan moves forward, so a long
+    page costs no more than its length. The same tags recur on every page (the header,
+    the lists), so a tag's attributes and a link's resolution from a folder are
+    computed once per build.
+    """
+
+    def __init__(self, here: str, base_url: str) -> None:
+        self.here, self.base_url = here, base_url
+        self.folder = here[:here.rfind("/") + 1]  # "" at the root
+        self.up = "../" * self.folder.count("/")  # climbing to the root: the same file
+        self.ids: set[str] = set()
+        self.targets: dict[Target, int] = {}
+        self.line = 1  # of the start of the text not yet read
+        self.rest = ""  # text after the last complete tag, read with the next piece
+
+    def feed(self, text: str, final: bool = True) -> None:
+        """Read `text`; unless `final`, keep what follows its last complete tag (or an
+        unclosed comment) for the next piece."""
+        text = self.rest + text
+        cut = len(text) if final else text.rfind(">") + 1
+        comment = text.rfind("<!--", 0, cut)
+        if not final and comment >= 0 and text.find("-->", comment) < 0:
+            cut = comment
+        html, self.rest = text[:cut], text[cut:]
+        if "<!--" in html:
+            html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
+        self.ids.update(i for m in _ID_TAG.finditer(html)
+                        if (i := _attributes(m.group(1)).get("id")))
+        line, counted = self.line, 0
+        for tag_match in _LINK_TAG.finditer(html):
+            values = _attributes(tag_match.group(2) or "")
+            attr = LINK_ATTRS[tag_match.group(1).lower()]
+            if attr in values and values.get("rel") != "canonical":
+                line += html.count("\n", counted, tag_match.start())
+                counted = tag_match.start()
+                resolved = self._resolve(values[attr])
+                if resolved is not None:
+                    self.targets.setdefault((*resolved, values[attr]), line)
+        self.line = line + html.count("\n", counted)
+
+    def _resolve(self, raw: str) -> tuple[str, str] | None:
+        if not raw.partition("#")[0].partition("?")[0]:
+            return _resolve(raw, self.here, self.base_url)  # this page itself
+        if self.up and raw.startswith(self.up):  # from every page at this depth
+            return _resolve_from("", raw[len(self.up):], self.base_url)
+        return _resolve_from(self.folder, raw, self.base_url)
+
+    def done(self) -> PageLinks:
+        """The page's links, less those to an #anchor of this very page that it has:
+        checked here, they need not wait for the end of the build (the print page
+        holds a few hundred thousand: its contents, markers and notes)."""
+        self.feed("", final=True)
+        targets = {t: line for t, line in self.targets.items()
+                   if not (t[0] == self.here and t[1] in self.ids)}
+        return shared(PageLinks("\n".join(sorted(self.ids)), tuple(targets),
+                                array("I", targets.values())))
 
 
 @lru_cache(maxsize=65536)

@@ -12,15 +12,16 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
 from duben.errors import Problem
-from duben.output.linkcheck import PageLinks, scan, shared
+from duben.output.linkcheck import PageLinks, Scanner, shared
 from duben.paths import join_inside
 
-Render = Callable[[int, list[Problem]], bytes]  # spec index -> page bytes
+Render = Callable[[int, list[Problem]], Iterable[str]]  # spec index -> page text, in pieces
 
 
 @dataclass(frozen=True)
@@ -103,17 +104,49 @@ def _work(indices: Sequence[int]) -> list[Made]:
 
 
 def _make(job: _Job, index: int) -> Made:
+    """Render, write and scan one page. A page is held whole up to PIECE characters
+    (nearly every page): then it may be linked from the current site when its bytes
+    are unchanged. A longer one (the whole-edition print page) is written and scanned
+    piece by piece as the template makes it, never held whole."""
     problems: list[Problem] = []
-    data = job.render(index, problems)
+    pieces = iter(job.render(index, problems))
     here = job.paths[index]
     path = join_inside(job.staged, here)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not (job.out is not None and _same(job.out / here, data) and link_file(job.out / here, path)):
-        path.write_bytes(data)
+    scanner = Scanner(here, job.base_url) if here.endswith(".html") else None
+    head = _take(pieces, PIECE)
+    if len(head) < PIECE:  # the whole page
+        data = head.encode("utf-8")
+        if not (job.out is not None and _same(job.out / here, data)
+                and link_file(job.out / here, path)):
+            path.write_bytes(data)
+        if scanner:
+            scanner.feed(head)
+    else:
+        with open(path, "wb") as f:
+            while head:
+                f.write(head.encode("utf-8"))
+                if scanner:
+                    scanner.feed(head, final=False)
+                head = _take(pieces, PIECE)
     st = os.stat(path)
-    links = (scan(data.decode("utf-8"), here, job.base_url)
-             if here.endswith(".html") and not problems else None)
+    links = scanner.done() if scanner and not problems else None
     return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems))
+
+
+PIECE = 1 << 20  # characters of a page held at once
+
+
+def _take(pieces: Iterator[str], size: int) -> str:
+    """The next pieces joined, up to about `size` characters ("" when none are left)."""
+    taken: list[str] = []
+    count = 0
+    for piece in pieces:
+        taken.append(piece)
+        count += len(piece)
+        if count >= size:
+            break
+    return "".join(taken)
 
 
 def _same(path: Path, data: bytes) -> bool:
@@ -130,6 +163,17 @@ def link_file(source: Path, target: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
+             chunk: int = 64) -> list[Any]:
+    """[fn(x) for x in items], over `workers` forked processes when that pays: the
+    children inherit `fn` and everything it reads, and only items and results are
+    pickled. Used to parse content files on both cores before the Edition exists."""
+    if workers <= 1 or len(items) < SMALL or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(x) for x in items]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(fn, items, chunksize=chunk)
 
 
 def workers_wanted(pages: int) -> int:

@@ -7,7 +7,7 @@ same site works at a domain root, under a sub-path and from file://.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,8 +144,19 @@ def site_of(config: Config, script: str = DEFAULT, root_url: str = "") -> Site:
 def render_page(env: Environment, site: Site, config: Config, spec: PageSpec,
                 problems: list[Problem]) -> bytes:
     """One page's bytes; a template problem is added to `problems` (and b"" returned)."""
-    context = {"site": site, "page_url": spec.url, **spec.make()}
-    return _render(env, spec.template, context, config, problems).encode("utf-8")
+    return "".join(render_chunks(env, site, config, spec, problems)).encode("utf-8")
+
+
+def render_chunks(env: Environment, site: Site, config: Config, spec: PageSpec,
+                  problems: list[Problem]) -> Iterator[str]:
+    """One page's text in pieces, as the template produces it, so a page of any length
+    is written as it is made; a template problem is added to `problems` and ends it."""
+    try:
+        template = env.get_template(spec.template)
+        yield from template.generate({"site": site, "page_url": spec.url, **spec.make()})
+    except Exception as exc:  # noqa: BLE001 - sorted into a Problem by _problem
+        if not _problem(exc, spec.template, config, problems):
+            raise
 
 
 def script_specs(edition: Edition, config: Config,
@@ -196,20 +207,20 @@ def collisions(claims: list[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
-def _render(env: Environment, name: str, context: dict[str, Any], config: Config,
-            problems: list[Problem]) -> str:
-    try:
-        return env.get_template(name).render(context)
-    except TemplateNotFound as exc:
+def _problem(exc: Exception, name: str, config: Config, problems: list[Problem]) -> bool:
+    """Add the problem `exc` is in the theme (path:line); False if it is not one."""
+    if isinstance(exc, TemplateNotFound):
         problems.append(Problem(_template_path(config, exc.name or name), None,
                                 "missing template"))
-    except TemplateSyntaxError as exc:
+    elif isinstance(exc, TemplateSyntaxError):
         problems.append(Problem(_template_path(config, exc.name or name), exc.lineno,
                                 f"template syntax: {exc.message}"))
-    except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+    elif isinstance(exc, (TemplateError, TypeError, ValueError, AttributeError, KeyError)):
         line = _template_line(exc, name)
         problems.append(Problem(_template_path(config, name), line, f"template error: {exc}"))
-    return ""
+    else:
+        return False
+    return True
 
 
 def _template_path(config: Config, name: str) -> str:

@@ -40,8 +40,8 @@ def render_book(edition: Edition, config: Config, script: str = DEFAULT_SCRIPT,
     from ebooklib import epub
 
     book_view = print_edition(edition, config, script)
-    chapters = {v.article.slug: f"a{i}.xhtml" for i, v in enumerate(
-        (v for s in book_view.sections for v in s.views), start=1)}
+    chapters = {a.slug: f"a{i}.xhtml" for i, (_, a) in enumerate(
+        (e for s in book_view.sections for e in s.entries), start=1)}
     env = _env(config, chapters, convert)
     env.globals["site"] = Site(config.title, config.description, config.base_url,
                                config.updated, script)

@@ -7,9 +7,11 @@ one page and the table of contents can point at each title.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from duben.model.article import Article
 from duben.model.config import Config
 from duben.model.edition import Edition, Page
 from duben.renderers.html.views import ArticleView, article_view
@@ -18,11 +20,18 @@ from duben.renderers.print import DEFAULT_SCRIPT
 
 @dataclass(frozen=True)
 class PrintSection:
-    """One source page (版面) of the print edition: its anchor and its articles' views."""
+    """One source page (版面) of the print edition: its anchor and its articles."""
 
     page: Page
     anchor: str
-    views: tuple[ArticleView, ...]
+    entries: tuple[tuple[str, Article], ...]  # (id prefix, article), in page order
+    make_view: Callable[[Article, str], ArticleView] = field(compare=False, repr=False)
+
+    @property
+    def views(self) -> Iterator[ArticleView]:
+        """Each article's view, made as it is shown: every view at once would hold
+        every rendered body (60 MB at 10,000 articles) while the page is written."""
+        return (self.make_view(a, prefix) for prefix, a in self.entries)
 
 
 @dataclass(frozen=True)
@@ -55,14 +64,17 @@ def print_edition(edition: Edition, config: Config,
                   script: str = DEFAULT_SCRIPT) -> PrintEdition:
     """The print edition's view: pages in order, each article's view with its own prefix."""
     sections, number = [], 0
+
+    def view(a: Article, prefix: str) -> ArticleView:
+        return article_view(edition, config, a, prefix=prefix, lang=script)
+
     for page in edition.pages:
-        views = []
+        entries = []
         for a in page.articles:
             number += 1
-            views.append(article_view(edition, config, a, prefix=article_prefix(number),
-                                      lang=script))
-        if views:
-            sections.append(PrintSection(page, f"page-{page.number}", tuple(views)))
+            entries.append((article_prefix(number), a))
+        if entries:
+            sections.append(PrintSection(page, f"page-{page.number}", tuple(entries), view))
     return PrintEdition(
         title=config.title, description=config.description, date=edition_date(config),
         language=script, count=number, sections=tuple(sections),
