@@ -19,6 +19,7 @@ from duben.output.cache import (
     open_cache,
     stats,
 )
+from duben.output.ahead import load_slugs, parse_ahead
 from duben.output.linkcheck import check_links
 from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
@@ -57,6 +58,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     """
     check_output(root, out)                             # never over seeds/, content/, theme/
     recover_target(out)                                 # repair what a killed run left
+    if cache:
+        load_slugs(root)                                # no pinyin dictionary to load
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     config = with_page_facts(config)                    # + content/<page>/page.yaml
     if pdf or not epub:
@@ -81,7 +84,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_pages(store)
     jobs = workers or workers_wanted(len(inputs))
     # Content files parsed on every core first; load_edition then checks them whole.
-    store.parse_ahead(project_files(config.content_dir, root, "*/*.md")[0], root, jobs)
+    parse_ahead(store, project_files(config.content_dir, root, "*/*.md")[0], root, jobs)
     edition, warnings = load_edition(config, store.load_article)  # errors with path:line
     specs, render = _html(edition, config) if "html" in renderers else ([], None)
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))

@@ -2,14 +2,17 @@
 
 A slug is derived once, when split first meets an article, and is then kept in
 content/ for good: titles change after corrections, URLs must not.
+
+pypinyin's phrase dictionary costs 55 MB and 0.3 s to load, so it is imported at
+the first slug not already known. A build learns the slugs of the names it needs
+from the processes that parse the content files (and from its cache), so at 10,000
+articles the long-lived parent, and the workers forked from it, never hold it.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-
-from pypinyin import Style, lazy_pinyin
+from collections.abc import Iterable, Mapping
 
 MAX_LENGTH = 60
 FALLBACK = "article"
@@ -17,8 +20,30 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+_KNOWN: dict[str, str] = {}  # title -> slugify(title), from this process or learned
+
+
 def slugify(title: str) -> str:
     """Lowercase pinyin syllables and ASCII words joined by '-', at most ~60 chars, never empty."""
+    slug = _KNOWN.get(title)
+    if slug is None:
+        slug = _KNOWN[title] = _slugify(title)
+    return slug
+
+
+def learn(slugs: Mapping[str, str]) -> None:
+    """Remember slugify's results computed elsewhere (another process, the cache)."""
+    _KNOWN.update(slugs)
+
+
+def known() -> dict[str, str]:
+    """Every slug computed or learned so far (what a cache saves)."""
+    return dict(_KNOWN)
+
+
+def _slugify(title: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     # NFKC first: full-width digits and letters become ASCII, ④ becomes 4.
     text = unicodedata.normalize("NFKC", title)
     words: list[str] = []

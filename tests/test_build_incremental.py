@@ -90,12 +90,13 @@ def test_a_hand_edited_output_file_is_rebuilt(edition: Path, tmp_path: Path) -> 
 
 def test_a_cached_article_is_not_parsed_again(edition: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from duben.output import cache
+    from duben.output import ahead, cache
 
     build_site(edition, tmp_path / "site", strict=True)
     parsed: list[Path] = []
     real = cache.load_article
-    monkeypatch.setattr(cache, "load_article", lambda p, r: parsed.append(p) or real(p, r))
+    for module in (cache, ahead):  # parsed ahead (over processes for many), or on load
+        monkeypatch.setattr(module, "load_article", lambda p, r: parsed.append(p) or real(p, r))
     (edition / SERIES_3).touch()  # a new stat, the same bytes: hashed, not parsed
     build_site(edition, tmp_path / "site", strict=True)
     assert parsed == []
@@ -148,3 +149,36 @@ def test_a_cache_kept_in_memory_builds_what_a_clean_build_does(
     build_site(edition, site, strict=True, memory=memory)
     assert tree(site) == clean(edition, tmp_path / "clean")
     assert not (edition / ".duben-cache").exists()  # nothing written to disk
+
+
+def test_a_build_from_its_cache_needs_no_pinyin_dictionary(edition: Path, tmp_path: Path) -> None:
+    """Slugs of authors and terms are saved with the cache (and made where articles are
+    parsed): the next build never loads pypinyin (55 MB in every process of a build)."""
+    import subprocess
+    import sys
+
+    build_site(edition, tmp_path / "site", strict=True)
+    edit(edition, SERIES_3, "title: ", "title: 新")
+    check = ("import sys; from pathlib import Path; from duben.build import build_site; "
+             f"build_site(Path({str(edition)!r}), Path({str(tmp_path / 'site')!r}), "
+             "strict=True, search=False); print('pypinyin' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_tampered_slug_in_the_cache_is_not_learned(edition: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    from duben import slugs
+    from duben.output.ahead import load_slugs
+    from duben.output.cache import slugs_key
+
+    monkeypatch.setattr(slugs, "_KNOWN", {})  # this test's learning stays in this test
+    (edition / ".duben-cache").mkdir()
+    (edition / ".duben-cache" / "slugs.pickle").write_bytes(pickle.dumps(
+        (slugs_key(), {"坏名字": "../../pwned", "好名字": "hao-ming-zi-x"})))
+    load_slugs(edition)
+    assert slugs.slugify("坏名字") == "huai-ming-zi"
+    assert slugs.slugify("好名字") == "hao-ming-zi-x"  # a well-formed slug is taken as saved

@@ -25,15 +25,15 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import duben
+from duben import slugs
 from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.errors import DubenError
 from duben.model.article import Article, load_article
-from duben.output.stream import fork_map
 from duben.output.linkcheck import PageLinks
 
 CACHE_DIR = ".duben-cache"
@@ -65,7 +65,7 @@ class BuildCache:
     parsed: int = 0  # content files parsed this build (the rest came from the cache)
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # at this build's start
     last: tuple[Any, ...] = ()  # (inputs, outputs, warnings) of the last build
-    ahead: dict[str, Article] = field(default_factory=dict)  # parsed by parse_ahead
+    ahead: dict[str, Article] = field(default_factory=dict)  # parsed by output/ahead.py
 
     def unchanged(self, inputs: dict[str, tuple[int, int]], out: Path) -> list[Any] | None:
         """The last build's warnings if it built exactly this, and `out` is untouched."""
@@ -76,15 +76,7 @@ class BuildCache:
         # A cache kept in memory (serve) builds into a private folder nobody else touches.
         return self.last[2] if outputs is None or _stats(out) == outputs else None
 
-    def parse_ahead(self, paths: list[Path], root: Path, workers: int) -> None:
-        """Parse, over `workers` processes, every content file whose stat the cache does
-        not know, so load_article finds it parsed (10,000 files parse in 3 s on one
-        core). A file that fails to parse is left for load_article to report."""
-        todo = [p for p in paths if not self._known(p, root)]
-        parsed = fork_map(partial(_parse_or_none, root=root), todo, workers)
-        self.ahead = {str(p.relative_to(root)): a for p, a in zip(todo, parsed) if a}
-
-    def _known(self, path: Path, root: Path) -> bool:
+    def known(self, path: Path, root: Path) -> bool:
         """The cache holds this file's article: same stat, or same bytes (a touch)."""
         shown = str(path.relative_to(root))
         old = self.articles.get(shown) if self.enabled else None
@@ -156,6 +148,7 @@ class BuildCache:
                 (shown, *entry[:3], *_packed(entry[3]), entry[4])
                 for shown, entry in self.articles.items()))
             _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
+            _dump(self.folder / "slugs.pickle", (slugs_key(), slugs.known()))
         except OSError:
             pass
 
@@ -167,7 +160,7 @@ def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCa
         return BuildCache(None, resolved, key, enabled=False)
     folder = root / CACHE_DIR
     cache = BuildCache(folder, resolved, key)
-    last = _load(folder / "inputs.pickle")
+    last = load_pickle(folder / "inputs.pickle")
     if last and last[0] == FORMAT and last[1:3] == (key, resolved):
         cache.last = last[3:]
     return cache
@@ -177,7 +170,7 @@ def load_pages(cache: BuildCache) -> None:
     """Read the per-page entries (only needed when something changed: they are large)."""
     if cache.folder is None:
         return
-    site = _load(cache.folder / "site.pickle")
+    site = load_pickle(cache.folder / "site.pickle")
     if site and site[0] == FORMAT and site[1:3] == (cache.key, cache.out):
         cache.pages = site[3]
 
@@ -225,11 +218,9 @@ def build_key(*parts: object, theme: Path) -> str:
     return h.hexdigest()
 
 
-def _parse_or_none(path: Path, root: Path) -> Article | None:
-    try:
-        return load_article(path, root)
-    except (DubenError, OSError):
-        return None
+def slugs_key() -> tuple[Any, ...]:
+    """What the saved slugs were made by: this slugify, this pypinyin."""
+    return (FORMAT, version("pypinyin"), Path(slugs.__file__).read_bytes())
 
 
 def _seed_stat(root: Path, article: Article) -> tuple[int, int] | None:
@@ -247,7 +238,7 @@ def _packed(article: Article) -> tuple[Article, bytes]:
     return dataclasses.replace(article, body=""), article.body.encode()
 
 
-def _load(path: Path) -> Any:
+def load_pickle(path: Path) -> Any:
     try:
         with path.open("rb") as f:
             return pickle.load(f)

@@ -22,7 +22,6 @@ import re
 from functools import cache, lru_cache
 
 import budoux
-import rjieba
 from markupsafe import Markup, escape
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -38,6 +37,8 @@ def _parser() -> budoux.Parser:
 @lru_cache(maxsize=8192)  # headlines and corrected paragraphs: bounded
 def _inside_words(text: str) -> frozenset[int]:
     """Offsets strictly inside a dictionary word of two or more Han characters."""
+    import rjieba  # its dictionary is 32 MB: loaded by the processes that render, when they do
+
     inside: set[int] = set()
     for word, start, end in rjieba.tokenize(text, hmm=False):
         if end - start >= 2 and all(_HAN.match(ch) for ch in word):
