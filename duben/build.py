@@ -40,7 +40,7 @@ class Spec(NamedTuple):
 
 def build_site(root: Path, out: Path, *, strict: bool,
                renderers: tuple[str, ...] | None = None, search: bool = True,
-               pdf: bool = False, epub: bool = True,
+               pdf: bool = False, epub: bool = True, print_page: bool = True,
                base_url: str | None = None, workers: int | None = None, cache: bool = True,
                progress: Progress | None = None,
                memory: BuildCache | None = None) -> list[Problem]:
@@ -50,7 +50,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     always fail. Warnings (unknown series/column/tag, broken internal links) fail
     only under strict. On any failure `out` is left exactly as it was. `pdf` (the
     --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does; `epub=False`
-    (--no-epub) drops the EPUB, as `epub: false` does. `search` runs
+    (--no-epub) drops the EPUB, as `epub: false` does, and `print_page=False` the
+    whole-edition print page, as `print: false` does. `search` runs
     Pagefind over the staged site before the swap (issue 9). `base_url`
     overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
     both cores for a large edition; `cache` uses and refreshes .duben-cache/;
@@ -62,8 +63,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_slugs(root)                                # no pinyin dictionary to load
     config = with_base_url(load_config(root), base_url)  # duben.yaml, unknown keys rejected
     config = with_page_facts(config)                    # + content/<page>/page.yaml
-    if pdf or not epub:
-        config = dataclasses.replace(config, pdf=config.pdf or pdf, epub=config.epub and epub)
+    if pdf or not epub or not print_page:
+        config = dataclasses.replace(config, pdf=config.pdf or pdf, epub=config.epub and epub,
+                                     print_page=config.print_page and print_page)
     renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
     if not search:  # no index: the search page's character map has nothing to serve
         renderers = tuple(n for n in renderers if n != "search")

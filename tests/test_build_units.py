@@ -97,7 +97,7 @@ def test_config_problems_are_collected_with_lines() -> None:
         "without spaces or control characters; got 'example.org'"),
         ("duben.yaml:4: font: unknown key; allowed keys are title, description, base_url, "
          "updated, content, theme, series, column_vocabulary, tag_vocabulary, pages, author, "
-         "publisher, pdf, epub, scripts"),
+         "publisher, pdf, epub, print, scripts"),
     ]
 
 

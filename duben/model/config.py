@@ -73,6 +73,7 @@ class Config:
     pdf: bool = False  # also write the PDFs (slow; `build --pdf` turns it on too)
     scripts: tuple[str, ...] = SCRIPTS  # the editions built: simplified at the root, then others
     epub: bool = True  # also write the EPUB (`build --no-epub` turns it off)
+    print_page: bool = True  # the whole edition on one print page (`print: false`: none)
 
     def page_info(self, page: str) -> PageInfo:
         return dict(self.pages).get(page, PageInfo())
@@ -80,7 +81,7 @@ class Config:
 
 _KEYS = ("title", "description", "base_url", "updated", "content", "theme",
          "series", "column_vocabulary", "tag_vocabulary", "pages", "author", "publisher", "pdf",
-         "epub", "scripts")
+         "epub", "print", "scripts")
 _REQUIRED = ("title", "description", "base_url", "updated")
 
 
@@ -111,7 +112,7 @@ def parse_config(text: str, root: Path) -> Config:
     for key in ("author", "publisher"):
         if key in data and not isinstance(data[key], str):
             fail(key, "must be text")
-    for key in ("pdf", "epub"):
+    for key in ("pdf", "epub", "print"):
         if key in data and not isinstance(data[key], bool):
             fail(key, "must be true or false")
     scripts = data.get("scripts", list(SCRIPTS))
@@ -187,6 +188,7 @@ def parse_config(text: str, root: Path) -> Config:
         pdf=data.get("pdf") is True,
         scripts=tuple(scripts),
         epub=data.get("epub") is not False,
+        print_page=data.get("print") is not False,
     )
     # Templates are read by Jinja, which follows links: the same rule as theme/static.
     problems += project_files(config.theme_dir / "templates", root)[1]

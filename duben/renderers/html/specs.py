@@ -121,9 +121,10 @@ def _content_specs(edition: Edition, config: Config, script: str) -> Iterator[Pa
         yield _series_print_spec(e, config, s, script)
     yield from _group_specs(e, config)
     # The whole edition on one page: built only when rendered (it renders every body).
-    yield PageSpec(urls.PRINT, "print.html",
-                   lambda: {"book": print_edition(e, config, script)}, "print edition",
-                   ("print.html", e, script))
+    if config.print_page:
+        yield PageSpec(urls.PRINT, "print.html",
+                       lambda: {"book": print_edition(e, config, script)}, "print edition",
+                       ("print.html", e, script))
     yield _spec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield _spec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
     yield _spec(urls.SEARCH, "search.html", {"edition": e}, "search page")

@@ -106,7 +106,7 @@ def _env(config: Config, chapters: dict[str, str],
          convert: Callable[[str], str] | None) -> Environment:
     """The site's template environment, with links rewritten for the book: an article
     of the book links to its document, anything else to the published site."""
-    env = make_env(config.theme_dir, convert)
+    env = make_env(config.theme_dir, convert, shared=False)  # its own filters, below
 
     @pass_context
     def url(ctx: Any, target: str, anchor: str = "") -> str:
