@@ -90,6 +90,10 @@ class Scanner:
         self.up = "../" * self.folder.count("/")  # climbing to the root: the same file
         self.ids: set[str] = set()
         self.targets: dict[Target, int] = {}
+        # Links to an #anchor of this very page not seen yet: checked here, as the ids
+        # arrive, rather than at the end of the build (the print page has hundreds of
+        # thousands: its contents, the 校勘记 markers and notes).
+        self.pending: dict[Target, int] = {}
         self.line = 1  # of the start of the text not yet read
         self.rest = ""  # text after the last complete tag, read with the next piece
 
@@ -114,9 +118,16 @@ class Scanner:
                 line += html.count("\n", counted, tag_match.start())
                 counted = tag_match.start()
                 resolved = self._resolve(values[attr])
-                if resolved is not None:
-                    self.targets.setdefault((*resolved, values[attr]), line)
+                if resolved is None:
+                    continue
+                target = (*resolved, values[attr])
+                if target[0] != self.here or not target[1]:
+                    self.targets.setdefault(target, line)
+                elif target[1] not in self.ids:
+                    self.pending.setdefault(target, line)
         self.line = line + html.count("\n", counted)
+        if self.pending:
+            self.pending = {t: n for t, n in self.pending.items() if t[1] not in self.ids}
 
     def _resolve(self, raw: str) -> tuple[str, str] | None:
         if not raw.partition("#")[0].partition("?")[0]:
@@ -126,24 +137,21 @@ class Scanner:
         return _resolve_from(self.folder, raw, self.base_url)
 
     def done(self) -> PageLinks:
-        """The page's links, less those to an #anchor of this very page that it has:
-        checked here, they need not wait for the end of the build (the print page
-        holds a few hundred thousand: its contents, markers and notes)."""
+        """The page's links to other files, and to anchors of its own it lacks."""
         self.feed("", final=True)
-        targets = {t: line for t, line in self.targets.items()
-                   if not (t[0] == self.here and t[1] in self.ids)}
+        targets = self.targets | self.pending
         return shared(PageLinks("\n".join(sorted(self.ids)), tuple(targets),
                                 array("I", targets.values())))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the tags every page repeats; most others occur once
 def _attributes(text: str) -> dict[str, str]:
     """A tag's attributes (shared between calls: never change the result)."""
     return {m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
             for m in _ATTR.finditer(text)}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _resolve_from(folder: str, target: str, base_url: str) -> tuple[str, str] | None:
     """_resolve for a link with a path, which names the same file from any page of
     `folder` (a page's folder with its '/', or "" at the root)."""
