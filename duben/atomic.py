@@ -22,6 +22,7 @@ import fcntl
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from duben.errors import UsageError
 
 LOCK_WAIT = 10.0  # seconds a second run waits for the first before giving up
 _RENAME_EXCHANGE = 2
+_PR_SET_PDEATHSIG = 1
 _AT_FDCWD = -100
 _held: dict[Path, int] = {}  # staging folder -> lock file descriptor
 _locks: dict[str, list[int]] = {}  # locked folder -> [fd, holders in this process]
@@ -228,6 +230,19 @@ def _forget_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_in_child)
+
+
+def die_with_parent(parent: int) -> None:
+    """Run in a child that writes into a staging folder (a render worker, Pagefind):
+    ask Linux to kill it when its parent dies. A killed build's children would
+    otherwise go on writing into a folder the next run is sweeping, and leave it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux: the next run's sweep is all there is
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _release(fd: int) -> None:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,44 @@ def test_an_internal_error_is_exit_3_with_a_traceback_only_under_debug(
     assert code == 3 and "internal error: ZeroDivisionError" in err and "Traceback" not in err
     with pytest.raises(ZeroDivisionError):
         cli("--root", str(edition), "build", "--debug")
+
+
+CHILDREN = """
+    import os, subprocess, sys, time
+    from duben.atomic import die_with_parent
+    from duben.output.stream import fork_map
+    parent = os.getpid()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                               preexec_fn=lambda: die_with_parent(parent))
+    print(sleeper.pid, flush=True)
+    def work(_):
+        print(os.getpid(), flush=True)
+        time.sleep(60)
+    fork_map(work, list(range(200)), 2, chunk=1)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_children_writing_for_a_killed_run_die_with_it() -> None:
+    """Pagefind and the render workers write into the staging folder: when the build is
+    SIGKILLed they must not go on writing into what the next run sweeps."""
+    import signal
+
+    run = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILDREN)],
+                           stdout=subprocess.PIPE, text=True,
+                           env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert run.stdout is not None
+    children = [int(run.stdout.readline()) for _ in range(3)]  # Pagefind's stand-in, 2 workers
+    assert all(_alive(pid) for pid in children)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in children if _alive(pid)]

@@ -17,6 +17,7 @@ from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
+from duben.atomic import die_with_parent
 from duben.errors import Problem
 from duben.output.linkcheck import PageLinks, Scanner, shared
 from duben.paths import join_inside
@@ -68,7 +69,8 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
                 made += map(_kept, done)
                 tick(len(done))
         else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(
+                    workers, die_with_parent, (os.getpid(),)) as pool:
                 for done in pool.imap_unordered(_work, runs):
                     made += map(_kept, done)
                     tick(len(done))
@@ -172,7 +174,8 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
     pickled. Used to parse content files on both cores before the Edition exists."""
     if workers <= 1 or len(items) < SMALL or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(x) for x in items]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, die_with_parent,
+                                                  (os.getpid(),)) as pool:
         return pool.map(fn, items, chunksize=chunk)
 
 

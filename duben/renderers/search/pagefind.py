@@ -8,10 +8,12 @@ index per `<html lang>`, so each script's edition searches its own text.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from duben.atomic import die_with_parent
 from duben.errors import UsageError
 from duben.model.config import Config
 from duben.output import urls
@@ -35,7 +37,9 @@ def index_site(staged_dir: Path, config: Config) -> None:
                # The 校勘记 markers inside the text ([1], [2]) are apparatus, not words.
                "--exclude-selectors", ".correction-ref"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        parent = os.getpid()  # Pagefind writes into the staging folder: it dies with us
+        result = subprocess.run(command, capture_output=True, text=True, check=False,
+                                preexec_fn=lambda: die_with_parent(parent))
     except OSError as exc:
         raise UsageError(f"cannot run Pagefind: {exc.strerror or exc} "
                          "(pip install 'pagefind[extended]', or build with --no-search)") from None
