@@ -229,3 +229,21 @@ def test_a_bad_script_list_is_an_error_at_its_line(tmp_path: Path, line: str) ->
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == ("duben.yaml", where), problem
     assert line.split(":")[0] in problem.message
+
+
+def test_print_false_builds_no_one_page_print_edition(tmp_path: Path) -> None:
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+    from duben.renderers.print.pdf import pdf_jobs
+
+    root = _project(tmp_path, "scripts: [zh-Hans, zh-Hant]\nprint: false\n")
+    out = tmp_path / "site"
+    assert build_site(root, out, strict=True, search=False) == []  # no link to print/
+    files = _files(out)
+    assert not [f for f in files if f.startswith(("print/", "zh-hant/print/")) and
+                f.endswith(".html")]
+    assert any(f.startswith("series/") and f.endswith("/print/index.html") for f in files)
+    assert "打印版" not in (out / "about/index.html").read_text(encoding="utf-8")
+    config = load_config(root)
+    jobs = pdf_jobs(load_edition(config)[0], config)
+    assert jobs and all(j.page_url != "print/" for j in jobs)  # no edition PDF without it

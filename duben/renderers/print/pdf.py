@@ -44,8 +44,10 @@ class PdfJob:
 
 
 def pdf_jobs(edition: Edition, config: Config) -> list[PdfJob]:
-    """The edition, then every article, then every series (the order errors come in)."""
-    jobs = [PdfJob(urls.edition_pdf(), urls.PRINT, config.title, "print edition (PDF)")]
+    """The edition (made from the one-page print edition, when there is one), then every
+    article, then every series (the order errors come in)."""
+    jobs = [PdfJob(urls.edition_pdf(), urls.PRINT, config.title, "print edition (PDF)")
+            ] if config.print_page else []
     jobs += [PdfJob(urls.article_pdf(a.slug), urls.article(a.slug), full_title(a), a.path,
                     a.authors)
              for a in edition.articles]
