@@ -127,3 +127,24 @@ def test_the_scanner_reads_a_page_in_any_pieces_as_it_reads_it_whole(large: Path
         pieces = scanner.done()
         assert (pieces.id_text, pieces.targets, list(pieces.lines)) == (
             whole.id_text, whole.targets, list(whole.lines)), here
+
+
+def test_a_bad_file_among_many_parsed_on_both_cores_is_named_with_its_line(
+        large: Path, tmp_path: Path) -> None:
+    """130 files are parsed over a process pool (output/ahead.py); an error in one of
+    them is still reported as path:line, and the site is not written."""
+    from duben.errors import DubenError
+
+    article = sorted((large / "content").glob("*/*.md"))[77]
+    original = article.read_text(encoding="utf-8")
+    assert "kind: profile" in original
+    article.write_text(original.replace("kind: profile", "kind: [profile", 1), encoding="utf-8")
+    try:
+        with pytest.raises(DubenError) as caught:
+            build_site(large, tmp_path / "site", strict=True, cache=False, workers=2)
+    finally:
+        article.write_text(original, encoding="utf-8")
+    [problem] = caught.value.problems
+    assert problem.path == article.relative_to(large).as_posix() and problem.line, problem
+    assert "invalid YAML" in problem.message
+    assert not (tmp_path / "site").exists()
