@@ -247,3 +247,15 @@ def test_print_false_builds_no_one_page_print_edition(tmp_path: Path) -> None:
     config = load_config(root)
     jobs = pdf_jobs(load_edition(config)[0], config)
     assert jobs and all(j.page_url != "print/" for j in jobs)  # no edition PDF without it
+
+
+def test_words_made_in_python_are_in_the_page_s_script(site: Path) -> None:
+    """Labels the code writes (not the templates, which are converted whole): the page
+    facts and the citation's unknowns read 日期不詳, 版次不詳 on traditional pages."""
+    simplified = ("日期不详", "版次不详", "报纸名不详", "未列入词表")
+    hant = [p for p in (site / "zh-hant").rglob("*.html")]
+    leftover = {p.relative_to(site).as_posix(): w for p in hant
+                for w in simplified if w in p.read_text(encoding="utf-8")}
+    assert leftover == {}
+    article = (site / "zh-hant" / PRINTED_TRADITIONAL).read_text(encoding="utf-8")
+    assert "版次不詳" in article or "日期不詳" in article
