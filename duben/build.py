@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
-from duben.model.edition import Edition, load_edition
+from duben.model.edition import Edition, content_files, load_edition
 from duben.model.pages import with_page_facts
 from duben.output.cache import (
     BuildCache,
@@ -23,7 +23,7 @@ from duben.output.ahead import load_slugs, parse_ahead
 from duben.output.linkcheck import check_links
 from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
-from duben.paths import check_output, project_files, url_key
+from duben.paths import check_output, url_key
 from duben.renderers import available, default_renderers
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
@@ -84,10 +84,10 @@ def build_site(root: Path, out: Path, *, strict: bool,
     if memory is None:
         load_articles(store)
         load_pages(store)
-    jobs = workers or workers_wanted(len(inputs))
+    listing = content_files(config)                     # links leaving the project refused
     # Content files parsed on every core first; load_edition then checks them whole.
-    parse_ahead(store, project_files(config.content_dir, root, "*/*.md")[0], root, jobs)
-    edition, warnings = load_edition(config, store.load_article)  # errors with path:line
+    parse_ahead(store, listing[0], root, workers or workers_wanted(len(inputs)))
+    edition, warnings = load_edition(config, store.load_article, listing)  # path:line errors
     specs, render = _html(edition, config) if "html" in renderers else ([], None)
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)

@@ -80,12 +80,14 @@ class Edition:
 
 
 def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_article,
+                 listing: tuple[list[Path], list[Problem]] | None = None,
                  ) -> tuple[Edition, list[Problem]]:
     """Read content/, check it whole, build the indexes; return (edition, warnings).
 
-    `load(path, root)` reads one content file (the build passes its cache's loader)."""
-    # Sorted; a symlink leaving the project is a problem, never read (paths.py).
-    files, problems = project_files(config.content_dir, config.root, "*/*.md")
+    `load(path, root)` reads one content file (the build passes its cache's loader);
+    `listing` is content_files(config) when the caller has made it already."""
+    files, problems = listing or content_files(config)
+    problems = list(problems)
     articles: list[Article] = []
     for path in files:
         try:
@@ -100,6 +102,12 @@ def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_ar
         raise DubenError(problems)
     warnings = _check_references(articles, config)
     return _index(articles, config), warnings
+
+
+def content_files(config: Config) -> tuple[list[Path], list[Problem]]:
+    """The content files, sorted; a symlink leaving the project is a problem, never
+    read (paths.py)."""
+    return project_files(config.content_dir, config.root, "*/*.md")
 
 
 def _shown(path: Path, root: Path) -> str:
