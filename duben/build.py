@@ -11,6 +11,7 @@ from duben.errors import DubenError, Problem
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, content_files, load_edition
 from duben.model.pages import with_page_facts
+from duben.output.ahead import load_slugs, parse_ahead
 from duben.output.cache import (
     BuildCache,
     build_key,
@@ -19,7 +20,6 @@ from duben.output.cache import (
     open_cache,
     stats,
 )
-from duben.output.ahead import load_slugs, parse_ahead
 from duben.output.linkcheck import check_links
 from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files

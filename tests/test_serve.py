@@ -177,3 +177,19 @@ def test_the_preview_leaves_out_what_every_save_would_remake_whole(edition: Path
     about = (tmp_path / "preview" / "about/index.html").read_text(encoding="utf-8")
     assert "print/index.html" not in about and "EPUB" not in about
     assert any(f.startswith("series/") and f.endswith("print/index.html") for f in files)
+
+
+def test_a_saved_config_and_a_replaced_file_are_seen(edition: Path, server: str) -> None:  # noqa: F811
+    """The config file is watched in the project folder, and an editor that saves by
+    writing a new file and renaming it over the old one is seen as well."""
+    config = edition / "duben.yaml"
+    text = config.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    config.write_text(text.replace(title, title + "（修订）", 1), encoding="utf-8")
+    wait_for(lambda: "（修订）" in get(server + ARTICLE)[1], "the new title", timeout=30)
+    path = edition / COMMENTARY
+    saved = path.with_name(path.name + ".swp")
+    saved.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: 另存的", 1),
+                     encoding="utf-8")
+    saved.replace(path)
+    wait_for(lambda: "另存的" in get(server + ARTICLE)[1], "the replaced article", timeout=30)

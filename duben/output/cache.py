@@ -31,8 +31,8 @@ from typing import Any
 
 import duben
 from duben import slugs
-from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.errors import DubenError
+from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import Article, load_article
 from duben.output.linkcheck import PageLinks
 

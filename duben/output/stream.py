@@ -13,9 +13,9 @@ import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from duben.atomic import die_with_parent
 from duben.errors import Problem

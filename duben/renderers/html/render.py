@@ -174,7 +174,7 @@ def render_chunks(env: Environment, site: Site, config: Config, spec: PageSpec,
     try:
         template = env.get_template(spec.template)
         yield from template.generate({"site": site, "page_url": spec.url, **spec.make()})
-    except Exception as exc:  # noqa: BLE001 - sorted into a Problem by _problem
+    except Exception as exc:
         if not _problem(exc, spec.template, config, problems):
             raise
 
