@@ -143,6 +143,19 @@ class Preview:
         return [body]
 
 
+def _silent_watcher() -> Any:
+    """livereload's watcher, looking at nothing: changes come from _watch, and reloads
+    from the builder thread once the change is built. (Given no task at all,
+    livereload would poll the working directory and reload before the build.)"""
+    from livereload.watcher import Watcher
+
+    class Silent(Watcher):
+        def examine(self) -> tuple[None, None]:
+            return None, None
+
+    return Silent()
+
+
 def _watch(root: Path, preview: Preview) -> None:
     """Report every change under the watched names to the preview, as the kernel tells
     watchfiles (inotify on Linux) rather than by polling: livereload's watcher stat-ed
@@ -197,7 +210,8 @@ def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> N
         base_path = preview.base_path()
     except DubenError:  # duben.yaml itself is broken: serve at the root until it is fixed
         base_path = "/"
-    server = Server(app=preview.app(base_path))  # livereload watches nothing itself
+    server = Server(app=preview.app(base_path), watcher=_silent_watcher())
+    server.watch(str(root), delay="forever")  # a task, or livereload would watch the cwd
     _watch(root, preview)
     loop = IOLoop.current()
 

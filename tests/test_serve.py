@@ -193,3 +193,16 @@ def test_a_saved_config_and_a_replaced_file_are_seen(edition: Path, server: str)
                      encoding="utf-8")
     saved.replace(path)
     wait_for(lambda: "另存的" in get(server + ARTICLE)[1], "the replaced article", timeout=30)
+
+
+def test_the_reload_comes_once_the_save_is_built(edition: Path, server: str) -> None:  # noqa: F811
+    """The tab is told to reload only when the saved page is served (a reload before
+    the build shows the old page and none comes after it)."""
+    next_reload = reloads(server)
+    path = edition / COMMENTARY
+    original = path.read_text(encoding="utf-8")
+    for n in range(3):
+        path.write_text(original.replace("title: ", f"title: 第{n}稿", 1), encoding="utf-8")
+        next_reload()
+        assert f"第{n}稿" in get(server + ARTICLE)[1]
+        time.sleep(1.0)  # longer than livereload's own polling interval (0.8 s)
