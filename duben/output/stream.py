@@ -34,6 +34,7 @@ class Made:
     mtime_ns: int
     links: PageLinks | None  # None: not an HTML page
     problems: tuple[Problem, ...]
+    fingerprint: str = ""  # made here when make_pages is given `fingerprint`
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class _Job:
     staged: Path
     base_url: str
     out: Path | None  # the current site: a page rendered to the same bytes is linked from it
+    fingerprint: Callable[[int], str] | None  # spec index -> what the cache keeps
 
 
 _JOB: _Job | None = None  # set in the parent just before the fork; read by the workers
@@ -53,13 +55,15 @@ SMALL = 100  # fewer pages to render than this (an edit): starting a pool costs 
 def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
                base_url: str, workers: int, out: Path | None = None,
                tick: Callable[[int], None] = lambda n: None,
-               batches: Sequence[str] = ()) -> list[Made]:
+               batches: Sequence[str] = (),
+               fingerprint: Callable[[int], str] | None = None) -> list[Made]:
     """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run.
 
     A page whose bytes equal its file in `out` is hard-linked from there, not written.
-    Pages of one batch (`batches[i]`, "" for none) go to one task, in index order."""
+    Pages of one batch (`batches[i]`, "" for none) go to one task, in index order.
+    `fingerprint(i)`, when given, is computed with the page and returned in its Made."""
     global _JOB
-    _JOB = _Job(render, paths, staged, base_url, out)
+    _JOB = _Job(render, paths, staged, base_url, out, fingerprint)
     runs = _runs(todo, batches)
     made: list[Made] = []
     try:
@@ -133,7 +137,8 @@ def _make(job: _Job, index: int) -> Made:
                 head = _take(pieces, PIECE)
     st = os.stat(path)
     links = scanner.done() if scanner and not problems else None
-    return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems))
+    return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems),
+                job.fingerprint(index) if job.fingerprint else "")
 
 
 PIECE = 1 << 20  # characters of a page held at once

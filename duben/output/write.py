@@ -73,14 +73,23 @@ class Stager:
         prints: dict[int, str] = {}
         todo = []
         caching = self.cache.enabled  # without a cache, no page is ever reused
+
+        def fingerprint(i: int) -> str:
+            return self._fingerprint(specs[i][0], digester.digest(specs[i][2]))
+
+        # Nothing to reuse (a first build): each page's fingerprint, kept for the next
+        # build, is made where the page is rendered, on every core (1 s at 10,000).
+        late = caching and not self.cache.pages
         for i, (url, origin, deps, _) in enumerate(specs):
             self.origins[paths[i]] = origin
-            prints[i] = self._fingerprint(url, digester.digest(deps)) if caching else ""
-            if not (caching and self._reuse(paths[i], prints[i])):
+            prints[i] = fingerprint(i) if caching and not late else ""
+            if not (caching and not late and self._reuse(paths[i], prints[i])):
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
-                            self.tick, [batch for *_, batch in specs]):
-            self.entries[paths[m.index]] = Entry(prints[m.index], m.size, m.mtime_ns, m.links)
+                            self.tick, [batch for *_, batch in specs],
+                            fingerprint if late else None):
+            self.entries[paths[m.index]] = Entry(prints[m.index] or m.fingerprint, m.size,
+                                                 m.mtime_ns, m.links)
             self.problems += m.problems
 
     def files(self, files: Files, base_url: str) -> None:
