@@ -5,7 +5,6 @@ so building them for the whole edition grows linearly with its size.
 """
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -53,10 +52,13 @@ def neighbours_of(a: Article, series_of: Mapping[str, Group],
 def member_index(groups: Iterable[Group],
                  tags_of: Mapping[str, tuple[Group, ...]]) -> dict[int, Any]:
     """id(group) -> {article slug: its index in the group}, for every group; and under
-    TAG_IDS, article slug -> the ids of its tags (scoring is then a set intersection)."""
+    TAG_IDS, article slug -> its tags as the bits of one int (a bit a tag), so the tags
+    two articles share are counted with one `&` and a bit count."""
+    groups = list(groups)
     index: dict[int, Any] = {id(g): {b.slug: i for i, b in enumerate(g.articles)}
                              for g in groups}
-    index[TAG_IDS] = {slug: frozenset(map(id, gs)) for slug, gs in tags_of.items()}
+    bit = {id(g): 1 << n for n, g in enumerate(groups)}
+    index[TAG_IDS] = {slug: sum(bit[id(g)] for g in gs) for slug, gs in tags_of.items()}
     return index
 
 
@@ -75,8 +77,8 @@ def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str,
     """
     column = column_of.get(a.slug)
     series = series_of.get(a.slug)
-    tag_ids = index_in[TAG_IDS]
-    mine = tag_ids[a.slug]
+    tag_bits = index_in[TAG_IDS]
+    mine = tag_bits[a.slug]
     found: dict[str, Article] = {}
     for group in (series, column, *tags_of.get(a.slug, ())):
         if group is None:
@@ -86,9 +88,10 @@ def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str,
             found[b.slug] = b
     found.pop(a.slug, None)
 
-    def key(slug: str) -> tuple[int, int]:
-        score = 3 * (series is not None and series_of.get(slug) is series)
-        score += 2 * (column is not None and column_of.get(slug) is column)
-        return (-(score + len(mine & tag_ids[slug])), position[slug])
-
-    return tuple(found[slug] for slug in heapq.nsmallest(limit, found, key=key))
+    # Members of the article's own series and column, as sets: one lookup a candidate.
+    in_series = index_in[id(series)] if series is not None else {}
+    in_column = index_in[id(column)] if column is not None else {}
+    keys = sorted((-(3 * (slug in in_series) + 2 * (slug in in_column)
+                     + (mine & tag_bits[slug]).bit_count()), position[slug], slug)
+                  for slug in found)
+    return tuple(found[slug] for _, _, slug in keys[:limit])
