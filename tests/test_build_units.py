@@ -140,3 +140,23 @@ def test_link_scan_reads_our_markup_like_a_parser() -> None:
     assert [(line, *t) for line, t in zip(page.lines, page.targets)] == [
         (4, "x/a/index.html", "top", "a/index.html?x=1&y=2#top"),
         (6, "x/static/x.svg", "", "static/x.svg")]
+
+
+def test_the_template_environment_is_reused_until_a_template_changes(tmp_path: Path) -> None:
+    """serve rebuilds with the same compiled templates, but never with stale ones,
+    whether the changed template is at the top or in a sub-folder."""
+    import os
+
+    from duben.renderers.html.render import make_env
+
+    (tmp_path / "templates" / "parts").mkdir(parents=True)
+    part = tmp_path / "templates" / "parts" / "x.html"
+    part.write_text("一", encoding="utf-8")
+    first = make_env(tmp_path)
+    assert make_env(tmp_path) is first
+    assert first.get_template("parts/x.html").render() == "一"
+    part.write_text("二", encoding="utf-8")
+    os.utime(part, ns=(1, 1))  # a different mtime even on a coarse clock
+    second = make_env(tmp_path)
+    assert second is not first and second.get_template("parts/x.html").render() == "二"
+    assert make_env(tmp_path, shared=False) is not second  # the EPUB changes its own

@@ -80,10 +80,11 @@ class Stager:
         # Nothing to reuse (a first build): each page's fingerprint, kept for the next
         # build, is made where the page is rendered, on every core (1 s at 10,000).
         late = caching and not self.cache.pages
-        for i, (url, origin, deps, _) in enumerate(specs):
+        reusing = caching and not late  # a cache that holds pages: digest them first
+        for i, (_, origin, _, _) in enumerate(specs):
             self.origins[paths[i]] = origin
-            prints[i] = fingerprint(i) if caching and not late else ""
-            if not (caching and not late and self._reuse(paths[i], prints[i])):
+            prints[i] = fingerprint(i) if reusing else ""
+            if not (reusing and self._reuse(paths[i], prints[i])):
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
                             self.tick, [batch for *_, batch in specs],
