@@ -275,9 +275,9 @@ CHILDREN = """
     parent = os.getpid()
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
                                preexec_fn=lambda: die_with_parent(parent))
-    print(sleeper.pid, flush=True)
+    os.write(1, f"{sleeper.pid}\\n".encode())  # one write a line: whole, however interleaved
     def work(_):
-        print(os.getpid(), flush=True)
+        os.write(1, f"{os.getpid()}\\n".encode())
         time.sleep(60)
     fork_map(work, list(range(200)), 2, chunk=1)
 """
@@ -299,7 +299,11 @@ def test_children_writing_for_a_killed_run_die_with_it() -> None:
                            stdout=subprocess.PIPE, text=True,
                            env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert run.stdout is not None
-    children = [int(run.stdout.readline()) for _ in range(3)]  # Pagefind's stand-in, 2 workers
+    children: list[int] = []  # Pagefind's stand-in, then the 2 workers
+    while len(children) < 3:
+        line = run.stdout.readline()
+        assert line, "the process ended before starting its children"
+        children += [int(line)] if line.strip() else []
     assert all(_alive(pid) for pid in children)
     run.send_signal(signal.SIGKILL)
     run.wait()
