@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,13 @@ class Article:
     @property
     def page(self) -> str:
         """The source page id: the seed file name without extension."""
-        return Path(self.source.file).stem
+        return _stem(self.source.file)
+
+
+@lru_cache(maxsize=65536)
+def _stem(file: str) -> str:
+    """Path(file).stem, made once per seed (it is asked for every article, many times)."""
+    return Path(file).stem
 
 
 # Front-matter keys in the order split writes them; editors rely on these names.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -20,6 +20,16 @@ from duben.model import article
 # Article and the dataclasses it is made of hold only text, numbers and tuples of them,
 # so their repr is their complete, deterministic content.
 _LEAVES = article.__name__
+
+
+class Later:
+    """Dependencies worked out only when digested: listing the pages (which `serve`
+    does on every save) need not build them for every article."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self.make = make
 
 
 class Digester:
@@ -35,6 +45,8 @@ class Digester:
     def _walk(self, value: object) -> str:
         if value is None or isinstance(value, (str, int, float, bool)):
             return repr(value)
+        if isinstance(value, Later):
+            return self._walk(value.make())
         key = id(value)
         hit = self._seen.get(key)
         if hit is not None and hit[0] is value:

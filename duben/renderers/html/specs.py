@@ -23,6 +23,7 @@ from duben.model.config import Config
 from duben.model.edition import Edition, Group, Page
 from duben.model.variant import DEFAULT
 from duben.output import urls
+from duben.output.fingerprint import Later
 from duben.renderers.html.markdown import render_body
 from duben.renderers.html.views import article_view, plain_summary
 from duben.renderers.print.view import print_edition
@@ -156,7 +157,7 @@ def _article_spec(e: Edition, config: Config, a: Article, page: Page, script: st
     series = e.series_of.get(a.slug)
     return PageSpec(urls.article(a.slug), "article.html",
                     lambda: {"view": article_view(e, config, a, lang=script)}, a.path,
-                    ("article.html", _shallow(a, e, page)),
+                    ("article.html", Later(lambda: _shallow(a, e, page))),
                     f"series {series.slug}" if series else "")
 
 
@@ -165,12 +166,13 @@ def _series_print_spec(e: Edition, config: Config, s: Any, script: str) -> PageS
         return {"group": s, "views": {n: article_view(e, config, a, prefix=f"p{n}-", lang=script)
                                       for n, a in s.slots if a}}
 
-    page_of = {a.slug: p for p in e.pages for a in p.articles if a.series}
-    installments = tuple(_shallow(a, e, page_of[a.slug]) for _, a in s.slots if a)
+    def installments() -> tuple[Any, ...]:
+        return tuple(_shallow(a, e, e.page_of[a.page]) for _, a in s.slots if a)
+
     # Rendered after its installments' own pages, by the same process: their Markdown
     # bodies are still in markdown.py's cache.
     return PageSpec(urls.series_print(s.slug), "series_print.html", make,
-                    f"series {s.name} (print)", ("series_print.html", s, installments),
+                    f"series {s.name} (print)", ("series_print.html", s, Later(installments)),
                     f"series {s.slug}")
 
 
