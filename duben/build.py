@@ -25,6 +25,7 @@ from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
 from duben.renderers import available, default_renderers
+from duben.renderers.scripts import ScriptEdition, in_scripts
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
 
@@ -84,11 +85,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
     if memory is None:
         load_articles(store)
         load_pages(store)
-    listing = content_files(config)                     # links leaving the project refused
-    # Content files parsed on every core first; load_edition then checks them whole.
-    parse_ahead(store, listing[0], root, workers or workers_wanted(len(inputs)))
-    edition, warnings = load_edition(config, store.load_article, listing)  # path:line errors
-    specs, render = _html(edition, config) if "html" in renderers else ([], None)
+    edition, warnings = load(config, store, workers or workers_wanted(len(inputs)))
+    specs, render = (html_pages(in_scripts(edition, config), config.base_url)
+                     if "html" in renderers else ([], None))
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)
     claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
@@ -138,17 +137,24 @@ def with_base_url(config: Config, base_url: str | None) -> Config:
     return dataclasses.replace(config, base_url=base_url)
 
 
-def _html(edition: Edition, config: Config) -> tuple[list[Spec], Render]:
+def load(config: Config, store: BuildCache, workers: int) -> tuple[Edition, list[Problem]]:
+    """The Edition and its warnings: content files parsed on `workers` cores (those the
+    cache does not hold), then checked whole by load_edition (path:line errors)."""
+    listing = content_files(config)                     # links leaving the project refused
+    parse_ahead(store, listing[0], config.root, workers)
+    return load_edition(config, store.load_article, listing)
+
+
+def html_pages(scripts: tuple[ScriptEdition, ...], base_url: str) -> tuple[list[Spec], Render]:
     """The HTML site's pages in every script, and a function rendering page i (run in
     the workers; render.render_edition renders the same in one process)."""
     from duben.renderers.html.render import make_env, render_chunks, script_specs, site_of
-    from duben.renderers.scripts import in_scripts
 
     specs: list[Spec] = []
     makers: list[tuple[Any, ...]] = []
-    for s in in_scripts(edition, config):  # absolute URLs name the page in its script
+    for s in scripts:  # absolute URLs name the page in its script
         env, site = make_env(s.config.theme_dir, s.convert), site_of(s.config, s.script,
-                                                                       config.base_url)
+                                                                       base_url)
         for url, spec in script_specs(s.edition, s.config, s.script):
             batch = f"{s.script} {spec.batch}" if spec.batch else ""
             specs.append(Spec(url, spec.origin, (s.script, spec.deps), batch))

@@ -1,17 +1,19 @@
-"""`serve`: a live preview. Build into a private folder, serve it under the base path with
-the `livereload` package, rebuild on every change and reload the open tab.
+"""`serve`: a live preview. Hold the edition in memory (duben/live.py), render each page
+when the browser asks for it, apply every change in place and reload the open tab.
 
-- Incremental: each rebuild is an ordinary cached build (duben/output/cache.py), so
-  saving one article re-renders only the pages that show it; a seed change runs
-  `split` first (hand edits are kept, as always).
-- Every change reloads: watchfiles (the kernel's change notices) marks the preview
-  dirty; livereload only serves and sends the reload (its own watcher would drop a
+- Fast: saving an article's text swaps that one article into the held edition and
+  re-lists the pages (0.2 s at 10,000 articles); the tab then asks for its page,
+  rendered on request. Nothing is written to disk. A seed change runs `split` first
+  (hand edits are kept, as always).
+- Every change reloads: watchfiles (the kernel's change notices) reports which files
+  changed; livereload only serves and sends the reload (its own watcher would drop a
   reload that comes within 3 s of the previous one, and block the server while a
   build ran). A builder thread waits until the files have been quiet for DEBOUNCE
-  seconds, builds, and reloads; changes made during a build start another, so the
-  last change always reaches the browser.
-- A bad edit never stops the server: the last good build stays served, and every
-  page shows the `path:line: message` list on top (the terminal prints it too).
+  seconds, applies the changes, and reloads; changes made meanwhile start another
+  round, so the last change always reaches the browser.
+- A bad edit never stops the server: the last good edition stays served, and every
+  page shows the `path:line: message` list on top (the terminal prints it too). A page
+  whose template fails is shown as the last good templates made it, under the error.
 - Served under the path of base_url, as GitHub Pages serves a project site.
 """
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import html
 import mimetypes
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -28,65 +29,68 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from duben.build import build_site, with_base_url
-from duben.errors import DubenError
+from duben.build import with_base_url
+from duben.errors import DubenError, Problem
+from duben.live import Live
 from duben.model.config import CONFIG_FILE, load_config
-from duben.output.cache import BuildCache
-from duben.paths import SITE_MARK
+from duben.output import urls
 
-DEBOUNCE = 0.15  # seconds of quiet before a rebuild: an editor's save-all is one change
+DEBOUNCE = 0.1  # seconds of quiet before a rebuild: an editor's save-all is one change
 WATCHED = ("seeds", "content", "theme", "data", CONFIG_FILE)
 
 
 class Preview:
-    """The preview folder, the last build's errors, and the rebuild loop."""
+    """The live edition, the last change's errors, and the rebuild loop."""
 
-    def __init__(self, root: Path, folder: Path, base_url: str | None = None,
+    def __init__(self, root: Path, base_url: str | None = None,
                  log: Callable[[str], None] = lambda line: print(line, file=sys.stderr)):
-        self.root, self.folder, self.base_url, self.log = root, folder, base_url, log
+        self.root, self.base_url, self.log = root, base_url, log
+        self.live = Live(root, base_url, warn=lambda w: log(f"warning: {w}"))
         self.errors: list[str] = []
         self.builds = 0
-        # The build cache stays in memory between rebuilds: nothing to load or save.
-        self.memory = BuildCache(None, str(folder.resolve()))
-        self.building = False
         self._changed = threading.Event()
         self._last_change = 0.0
+        self._pending: set[Path] = set()
+        self._everything = True  # the first round loads the whole edition
         self._resplit = False
+        self._guard = threading.Lock()  # the pending set, shared with the watchers
 
-    def changed(self, seeds: bool = False) -> None:
-        """Note a change (called from the watcher); the builder thread does the work."""
-        self._resplit = self._resplit or seeds
+    def changed(self, paths: Iterable[Path] = (), seeds: bool = False) -> None:
+        """Note a change (called from the watchers); the builder thread does the work.
+        No paths: anything may have changed."""
+        with self._guard:
+            paths = set(paths)
+            self._pending |= paths
+            self._everything = self._everything or not paths
+            self._resplit = self._resplit or seeds
         self._last_change = time.monotonic()
         self._changed.set()
 
     def rebuild(self) -> None:
-        """Split if a seed changed, then build; on failure keep the last good site."""
+        """Split if a seed changed, then apply the changes; on failure keep the last good
+        edition and show why."""
         started = time.perf_counter()
-        self.building = True
+        with self._guard:
+            paths, everything, resplit = self._pending, self._everything, self._resplit
+            self._pending, self._everything, self._resplit = set(), False, False
         try:
-            if self._resplit:
-                self._resplit = False
+            if resplit:
                 from duben.importer.split import run_split
 
                 run_split(self.root)
-            # Nothing made of every article, which any save would remake whole: no
-            # Pagefind index (39 s at 10,000 articles), EPUB (12 s) or one-page print
-            # edition (108 MB, 10 s). `build` makes them.
-            warnings = build_site(self.root, self.folder, strict=False, base_url=self.base_url,
-                                  memory=self.memory, search=False, epub=False,
-                                  print_page=False)
+            how = self.live.update(() if everything else paths)
             self.errors = []
-            for w in warnings:
-                self.log(f"warning: {w}")
-            self.log(f"built in {time.perf_counter() - started:.2f} s")
+            if how == "loaded":
+                for w in self.live.snapshot.warnings if self.live.snapshot else ():
+                    self.log(f"warning: {w}")
+            self.log(f"{how} in {time.perf_counter() - started:.2f} s")
         except DubenError as exc:
             self.errors = [p.labelled("error") for p in exc.problems]  # as the CLI shows them
-            self.log("build failed; still serving the last good build:\n" + "\n".join(self.errors))
+            self.log("the change failed; still serving the last good edition:\n"
+                     + "\n".join(self.errors))
         except Exception as exc:  # noqa: BLE001 -- a bug must not stop the preview either
             self.errors = [f"internal error: {type(exc).__name__}: {exc}"]
             self.log(traceback.format_exc())
-        finally:
-            self.building = False
         self.builds += 1
 
     def run(self, reload: Callable[[], None]) -> None:
@@ -104,43 +108,49 @@ class Preview:
         return urlsplit(config.base_url).path or "/"
 
     def app(self, base_path: str) -> Callable[..., Iterable[bytes]]:
-        """A WSGI app serving the preview folder under base_path."""
+        """A WSGI app serving the edition under base_path."""
         def app(environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
             path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
             if not path.startswith(base_path):
                 if path == "/":
                     start("302 Found", [("Location", base_path)])
                     return [b""]
-                return self._respond(start, "404 Not Found", None, "text/plain")
-            status, file = "200 OK", self._file(path[len(base_path):])
-            if file is None:
-                status, file = "404 Not Found", self.folder / "404.html"
-            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-            return self._respond(start, status, file, kind)
+                return self._respond(start, "404 Not Found", b"not found", "x.txt", [])
+            rel = path[len(base_path):]
+            status, found = "200 OK", self._page(rel)
+            if found is None:
+                status, rel, found = "404 Not Found", urls.NOT_FOUND, self._page(urls.NOT_FOUND)
+            body, problems = found or (_EMPTY, [])
+            return self._respond(start, status, body, urls.output_path(rel), problems)
 
         return app
 
-    def _file(self, rel: str) -> Path | None:
-        """The file a site path names, never outside the folder; a folder means its index."""
+    def _page(self, rel: str) -> tuple[bytes, list[Problem]] | None:
+        """The page at a site path; "x" also finds the page "x/", as a file server would."""
         parts = [p for p in rel.split("/") if p]
         if any(p in (".", "..") or "\\" in p for p in parts):
             return None
-        file = self.folder.joinpath(*parts)
-        if rel == "" or rel.endswith("/") or file.is_dir():
-            file = file / "index.html"
-        return file if file.is_file() else None
-
-    def _respond(self, start: Callable[..., Any], status: str, file: Path | None,
-                 kind: str) -> list[bytes]:
         try:
-            body = file.read_bytes() if file is not None else b"not found"
-        except OSError:  # swapped away mid-request: the next reload gets the new one
-            status, body, kind = "404 Not Found", b"not found", "text/plain"
-        if kind == "text/html" and self.errors:
-            body = _with_banner(body, self.errors)
+            return self.live.page(rel) or (self.live.page(rel + "/") if rel and
+                                           not rel.endswith("/") else None)
+        except Exception as exc:  # noqa: BLE001 -- shown on the page, the server goes on
+            self.log(traceback.format_exc())
+            return _EMPTY, [Problem("(preview)", None, f"internal error: {exc}")]
+
+    def _respond(self, start: Callable[..., Any], status: str, body: bytes, name: str,
+                 problems: list[Problem]) -> list[bytes]:
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        errors = self.errors + [p.labelled("error") for p in problems]
+        if self.live.snapshot is None and not errors:
+            errors = ["(preview) the edition has not loaded yet"]
+        if kind == "text/html" and errors:
+            body = _with_banner(body, errors)
         start(status, [("Content-Type", f"{kind}; charset=utf-8"),
                        ("Cache-Control", "no-store")])
         return [body]
+
+
+_EMPTY = b"<!DOCTYPE html><html><head><title>duben</title></head><body></body></html>"
 
 
 def _silent_watcher() -> Any:
@@ -169,12 +179,14 @@ def _watch(root: Path, preview: Preview) -> None:
 
     def folders_changed() -> None:
         for changes in watch(*folders, debounce=20, step=20, raise_interrupt=False):
-            preview.changed(any(Path(p).is_relative_to(seeds) for _, p in changes))
+            changed = [Path(p) for _, p in changes]
+            preview.changed(changed, any(p.is_relative_to(seeds) for p in changed))
 
     def config_changed() -> None:
-        for _ in watch(root, recursive=False, debounce=20, step=20, raise_interrupt=False,
-                       watch_filter=lambda _, path: Path(path).name == CONFIG_FILE):
-            preview.changed()
+        for changes in watch(root, recursive=False, debounce=20, step=20,
+                             raise_interrupt=False,
+                             watch_filter=lambda _, path: Path(path).name == CONFIG_FILE):
+            preview.changed([Path(p) for _, p in changes])
 
     for watcher in ([folders_changed] if folders else []) + [config_changed]:
         threading.Thread(target=watcher, daemon=True).start()
@@ -193,19 +205,13 @@ def _with_banner(body: bytes, errors: list[str]) -> bytes:
 
 
 def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> None:
-    """Build, then serve at http://host:port<base path> until interrupted."""
+    """Load, then serve at http://host:port<base path> until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
-    folder = Path(tempfile.mkdtemp(prefix="duben-preview-")) / "site"
-    preview = Preview(root, folder, base_url)
-    preview.rebuild()
-    if not folder.exists():  # the first build failed: serve the errors on an empty page
-        folder.mkdir(parents=True)
-        (folder / "index.html").write_text("<!DOCTYPE html><title>duben</title><body></body>",
-                                           encoding="utf-8")
-        (folder / SITE_MARK).touch()  # a folder duben built, so the next build may replace it
+    preview = Preview(root, base_url)
+    preview.rebuild()  # a failure is shown on every page until a change fixes it
     try:
         base_path = preview.base_path()
     except DubenError:  # duben.yaml itself is broken: serve at the root until it is fixed

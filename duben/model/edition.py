@@ -100,7 +100,7 @@ def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_ar
     problems += _check_unique(articles, config.root)
     if problems:
         raise DubenError(problems)
-    warnings = _check_references(articles, config)
+    warnings = check_references(articles, config)
     return _index(articles, config), warnings
 
 
@@ -159,7 +159,7 @@ def _check_unique(articles: list[Article], root: Path) -> list[Problem]:
     return problems
 
 
-def _check_references(articles: list[Article], config: Config) -> list[Problem]:
+def check_references(articles: list[Article], config: Config) -> list[Problem]:
     """Warnings (failures under --strict): names missing from the vocabulary, file problems."""
     problems, root = [], config.root
     series = {t.name for t in config.series}

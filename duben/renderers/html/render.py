@@ -177,7 +177,7 @@ def render_chunks(env: Environment, site: Site, config: Config, spec: PageSpec,
         template = env.get_template(spec.template)
         yield from template.generate({"site": site, "page_url": spec.url, **spec.make()})
     except Exception as exc:
-        if not _problem(exc, spec.template, config, problems):
+        if not template_problem(exc, spec.template, config, problems):
             raise
 
 
@@ -229,7 +229,7 @@ def collisions(claims: list[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
-def _problem(exc: Exception, name: str, config: Config, problems: list[Problem]) -> bool:
+def template_problem(exc: Exception, name: str, config: Config, problems: list[Problem]) -> bool:
     """Add the problem `exc` is in the theme (path:line); False if it is not one."""
     if isinstance(exc, TemplateNotFound):
         problems.append(Problem(_template_path(config, exc.name or name), None,

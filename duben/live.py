@@ -1,0 +1,241 @@
+"""The edition `serve` shows: held in memory, changed in place, rendered when asked for.
+
+A build writes every page; a preview needs only the page the tab shows. So `Live`
+keeps the loaded Edition (in every script) and the page specs, and renders a page
+when the browser asks for it (about a millisecond). A change is applied to what is
+held, by what it touched:
+
+- an article whose text changed but not its place (duben/model/patch.py): that one
+  object is swapped into the Edition and its twin in each script, and the pages are
+  listed again (0.1-0.3 s at 10,000 articles, where a full load takes 2-4 s);
+- a template or a static file: the pages are listed again with the new templates
+  and static files (each template is compiled first, so a syntax error is reported
+  at once and the last good ones stay in use);
+- anything else (an article added, removed or moved between groups, a page file,
+  the config, data/, a seed after `split`): the edition is loaded again, re-reading
+  only the content files that changed (the build cache is kept in memory).
+
+What every save would remake whole is left out, as in `serve` before: the search
+index, the EPUB, the PDFs and the one-page print edition. A change that fails to
+load keeps the last good edition; its problems are shown until the next good load.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from duben.build import html_pages, load, with_base_url
+from duben.errors import DubenError, Problem
+from duben.model.config import Config, load_config
+from duben.model.edition import Edition, check_references
+from duben.model.pages import PAGE_FILE, with_page_facts
+from duben.model.patch import find_article, replace_article, same_place
+from duben.model.variant import load_exceptions, to_variant
+from duben.output import urls
+from duben.output.cache import BuildCache
+from duben.output.linkcheck import check_links, scan
+from duben.output.stream import Render, workers_wanted
+from duben.output.write import Files, claim, static_files
+from duben.renderers.html.render import make_env, template_problem
+from duben.renderers.scripts import ScriptEdition, in_scripts
+
+
+COLLECT = 100  # changes between two full garbage collections (0.2 s at 10,000 articles)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent state of the preview: never changed, replaced whole."""
+
+    config: Config
+    scripts: tuple[ScriptEdition, ...]  # the edition in every script, default first
+    warnings: tuple[Problem, ...]
+    specs: tuple[tuple[str, str], ...]  # (url, origin) of every page
+    paths: dict[str, int]  # output path -> index of its page in specs
+    render: Render
+    files: Files  # static files
+
+    @property
+    def edition(self) -> Edition:
+        return self.scripts[0].edition
+
+    @cached_property
+    def known(self) -> set[str]:
+        """Every output path: what a link may point to."""
+        return set(self.paths) | set(self.files)
+
+
+class Live:
+    """The preview's state. `update` runs on one thread (the builder); `page` may run
+    on another (the server) at the same time: it reads one snapshot, never a half-made one."""
+
+    def __init__(self, root: Path, base_url: str | None = None,
+                 warn: Callable[[Problem], None] = lambda problem: None) -> None:
+        self.root, self.base_url, self.warn = root, base_url, warn
+        self.memory = BuildCache(None, "")  # parsed articles by file, between loads
+        self.snapshot: Snapshot | None = None
+        # The snapshot before, while the current one has failed to render no page: a
+        # page whose template now fails is shown as it was (under the error).
+        self.previous: Snapshot | None = None
+        self._rendered_all = True  # no page of the current snapshot has failed
+        self.problems: list[Problem] = []  # of the last change that failed; [] once fixed
+        self._warned: set[str] = set()
+        self._lock = threading.Lock()  # one update at a time
+        self._changes = 0
+
+    # -- changes -------------------------------------------------------------------
+
+    def update(self, changed: Collection[Path] = ()) -> str:
+        """Apply a change to the files `changed` (all of them if empty); return how
+        ("patched", "relisted", "loaded"). On failure keep the last good
+        snapshot, record the problems in `problems`, and raise DubenError."""
+        with self._lock:
+            try:
+                how, snapshot = self._apply(set(changed))
+            except DubenError as exc:
+                self.problems = list(exc.problems)
+                raise
+            if self._rendered_all:
+                self.previous = self.snapshot
+            self.snapshot, self.problems, self._rendered_all = snapshot, [], True
+            # The edition lives on: later collections need not walk it. An edition
+            # replaced is freed by reference counting; the few cycles a change leaves
+            # (tens of objects) are collected every COLLECT changes.
+            self._changes += 1
+            if self._changes % COLLECT == 0:
+                gc.unfreeze()
+                gc.collect()
+            gc.freeze()
+            return how
+
+    def _apply(self, changed: set[Path]) -> tuple[str, Snapshot]:
+        old = self.snapshot
+        kinds = {self._kind(p) for p in changed}
+        if old is None or not changed or kinds - {"article", "template", "static"}:
+            return "loaded", self._load()
+        if "article" in kinds:
+            patched = self._patch(old, {p for p in changed if self._kind(p) == "article"})
+            if patched is None:
+                return "loaded", self._load()
+            old = patched
+        if kinds & {"template", "static"}:  # (the 404 page inlines the stylesheets)
+            return "relisted", self._listed(old.config, old.scripts, old.warnings)
+        return "patched", old
+
+    def _kind(self, path: Path) -> str:
+        """What a changed path is to the preview."""
+        try:
+            rel = path.resolve().relative_to(self.root.resolve())
+        except (OSError, ValueError):
+            return "other"
+        parts = rel.parts
+        if len(parts) == 3 and parts[0] == "content" and rel.suffix == ".md":
+            return "article"
+        if len(parts) >= 3 and parts[:2] == ("theme", "templates"):
+            return "template"
+        if len(parts) >= 3 and parts[:2] == ("theme", "static"):
+            return "static"
+        if parts[0] == "content" and rel.name != PAGE_FILE and rel.suffix != ".md":
+            return "ignored"  # an editor's swap or backup file beside the articles
+        return "other"
+
+    def _patch(self, old: Snapshot, files: set[Path]) -> Snapshot | None:
+        """The snapshot with these articles' new text, or None when one of them was
+        added, removed or moved (then the whole edition is loaded again)."""
+        scripts, warnings = old.scripts, list(old.warnings)
+        exceptions = None
+        for path in sorted(files):
+            shown = str(path.relative_to(self.root))
+            before = find_article(scripts[0].edition, shown)
+            if before is None or path.is_symlink() or not path.is_file():
+                return None  # (the full load checks where a link leads)
+            after = self.memory.load_article(path, self.root)  # path:line errors raise
+            self.memory.articles[shown] = self.memory.fresh_articles.pop(shown)
+            if not same_place(before, after):
+                return None
+            if exceptions is None and len(scripts) > 1:
+                exceptions = load_exceptions(self.root)
+            scripts = tuple(
+                dataclasses.replace(s, edition=replace_article(
+                    s.edition, find_article(s.edition, shown),
+                    after if s.convert is None else to_variant(after, s.script, exceptions)))
+                for s in scripts)
+            warnings = [w for w in warnings if w.path != shown]
+            warnings += check_references([after], old.config)
+        return self._listed(old.config, scripts, tuple(warnings))
+
+    def _load(self) -> Snapshot:
+        """Everything read again; only changed content files are parsed again."""
+        config = with_page_facts(with_base_url(load_config(self.root), self.base_url))
+        config = dataclasses.replace(config, pdf=False, epub=False, print_page=False)
+        store = self.memory.rekey(self.memory.key)
+        edition, warnings = load(config, store, workers_wanted(len(store.articles) or 1000))
+        store.articles, store.fresh_articles = store.fresh_articles, {}
+        return self._listed(config, in_scripts(edition, config), tuple(warnings))
+
+    def _listed(self, config: Config, scripts: tuple[ScriptEdition, ...],
+                warnings: tuple[Problem, ...]) -> Snapshot:
+        """A snapshot listing every page of `scripts`; every template compiled first, so
+        a broken one fails here, not on some page later."""
+        specs, render = html_pages(scripts, config.base_url)
+        for s in scripts:
+            env = make_env(s.config.theme_dir, s.convert)
+            for name in env.list_templates():
+                try:
+                    env.get_template(name)
+                except Exception as exc:
+                    problems: list[Problem] = []
+                    if not template_problem(exc, name, config, problems):
+                        raise
+                    raise DubenError(problems) from None
+        files = self._static(config)
+        if self.snapshot is None or [u for u, _ in self.snapshot.specs] != [s.url for s in specs]:
+            claim([(s.url, s.origin) for s in specs], files)  # new URLs: none claimed twice
+        return Snapshot(config, scripts, warnings, tuple((s.url, s.origin) for s in specs),
+                        {urls.output_path(s.url): i for i, s in enumerate(specs)}, render,
+                        files)
+
+    def _static(self, config: Config) -> Files:
+        return static_files(config.theme_dir / "static", self.root)
+
+    # -- pages ---------------------------------------------------------------------
+
+    def page(self, path: str) -> tuple[bytes, list[Problem]] | None:
+        """The file at a site path ("" or "x/" mean their index.html) rendered now, with
+        the problems of rendering it; None if the site has no such file."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return None
+        path = urls.output_path(path)
+        if path in snapshot.files:
+            return snapshot.files[path][0], []
+        index = snapshot.paths.get(path)
+        if index is None:
+            return None
+        problems: list[Problem] = []
+        text = "".join(snapshot.render(index, problems))
+        if not problems:
+            if path.endswith(".html"):
+                self._check(snapshot, path, index, text)
+            return text.encode("utf-8"), problems
+        self._rendered_all = False
+        before = self.previous
+        if before is not None and (i := before.paths.get(path)) is not None:
+            text = "".join(before.render(i, older := []))
+            if not older:
+                return text.encode("utf-8"), problems
+        return b"", problems
+
+    def _check(self, snapshot: Snapshot, path: str, index: int, text: str) -> None:
+        """Warn once of a broken link on a page shown (the build checks every page)."""
+        origin = snapshot.specs[index][1]
+        for w in check_links({path: (origin, scan(text, path, snapshot.config.base_url))},
+                             snapshot.known, self.root):
+            if str(w) not in self._warned:
+                self._warned.add(str(w))
+                self.warn(w)

@@ -1,0 +1,156 @@
+"""The preview's edition held in memory (duben/live.py) and changed in place
+(duben/model/patch.py): what it shows is exactly what a build with the same options
+writes, after any change."""
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+from test_build_incremental import edition  # noqa: F401 -- the fixture
+from test_build_strict import COMMENTARY, SERIES_3, tree
+
+from duben.build import build_site
+from duben.errors import DubenError
+from duben.live import Live
+from duben.model.article import Article, load_article
+from duben.model.config import load_config
+from duben.model.edition import load_edition
+from duben.model.pages import with_page_facts
+from duben.model.patch import find_article, replace_article, same_place
+from duben.model.variant import to_variant
+from tests.hostile import edit as edit_text
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> str:
+    """Change the file and name it (relative to root), as the watcher would."""
+    edit_text(root, rel, old, new)
+    return rel
+
+
+def preview_of(root: Path, out: Path) -> dict[str, bytes]:
+    """What a build writes with the preview's options (no search, EPUB or print page)."""
+    build_site(root, out, strict=False, search=False, epub=False, print_page=False, cache=False)
+    return {path: data for path, data in tree(out).items() if path != ".nojekyll"}
+
+
+def shown(live: Live) -> dict[str, bytes]:
+    """Every page and file of the live edition, rendered now."""
+    snapshot = live.snapshot
+    assert snapshot is not None
+    out = {}
+    for path in [*snapshot.paths, *snapshot.files]:
+        found = live.page(path)
+        assert found is not None and found[1] == [], (path, found and found[1])
+        out[path] = found[0]
+    out.pop(".nojekyll")
+    return out
+
+
+def test_the_live_edition_shows_what_the_build_writes_after_every_kind_of_change(
+        edition: Path, tmp_path: Path) -> None:  # noqa: F811
+    live = Live(edition)
+    assert live.update() == "loaded"
+    assert shown(live) == preview_of(edition, tmp_path / "0")
+    steps = [
+        ("patched", lambda: edit(edition, COMMENTARY, "title: ", "title: 新")),  # lists, neighbours
+        ("patched", lambda: edit(edition, SERIES_3, "\n\n", "\n\n新的一段。\n\n")),  # body, series print
+        ("loaded", lambda: edit(edition, COMMENTARY, "tags:\n", "tags:\n- 新标签\n")),  # a new tag
+        ("relisted", lambda: edit(edition, "theme/templates/_item.html", "</li>", "·</li>")),
+        ("relisted", lambda: edit(edition, "theme/static/style.css", "body", "html body")),
+        ("loaded", lambda: edit(edition, "duben.yaml", "title: ", "title: 新版")),
+    ]
+    for n, (how, change) in enumerate(steps, 1):
+        changed = change()
+        assert live.update({edition / changed}) == how, changed
+        assert shown(live) == preview_of(edition, tmp_path / str(n)), changed
+
+
+def test_a_patched_edition_equals_the_edition_loaded_again(edition: Path) -> None:  # noqa: F811
+    """For every article of the real edition (and the fixture), in both scripts: its text
+    changed in place is the edition load_edition makes from the changed file."""
+    for root in (edition, PROJECT):
+        config = with_page_facts(load_config(root))
+        before, _ = load_edition(config)
+        hant = to_variant(before, "zh-Hant")
+        rng = random.Random(7)
+        for page in before.pages:
+            for old in (*page.articles, *page.notices):
+                new = dataclasses.replace(old, title=old.title + "改", body=old.body + "\n\n补",
+                                          kicker=rng.choice([None, "引题——"]))
+                patched = replace_article(before, old, new)
+                again, _ = load_edition(config, lambda path, at, o=old, n=new: (
+                    n if str(path.relative_to(at)) == o.path else _load(path, at)))
+                assert patched == again, old.path
+                assert find_article(patched, old.path) is new
+                variant = replace_article(hant, find_article(hant, old.path),
+                                          to_variant(new, "zh-Hant"))
+                assert variant == to_variant(again, "zh-Hant"), old.path
+
+
+def _load(path: Path, root: Path) -> Article:
+    """Each file parsed once for the whole test."""
+    if path not in _CACHE:
+        _CACHE[path] = load_article(path, root)
+    return _CACHE[path]
+
+
+_CACHE: dict[Path, Article] = {}
+
+
+def test_an_article_moved_is_not_patched(edition: Path) -> None:  # noqa: F811
+    config = with_page_facts(load_config(edition))
+    e, _ = load_edition(config)
+    old = find_article(e, COMMENTARY)
+    assert old is not None
+    for change in ({"tags": (*old.tags, "新")}, {"column": "别的栏目"}, {"slug": "x-y"},
+                   {"source": dataclasses.replace(old.source, order=old.source.order + 9)}):
+        new = dataclasses.replace(old, **change)
+        assert not same_place(old, new)
+        with pytest.raises(ValueError):
+            replace_article(e, old, new)
+
+
+def test_a_bad_edit_keeps_the_last_good_edition_and_says_where(edition: Path) -> None:  # noqa: F811
+    live = Live(edition)
+    live.update()
+    good = live.snapshot
+    changed = edit(edition, COMMENTARY, "kind: ", "kind: [")
+    with pytest.raises(DubenError) as caught:
+        live.update({edition / changed})
+    assert live.snapshot is good and caught.value.problems == live.problems
+    assert str(live.problems[0]).startswith(f"{COMMENTARY}:")
+    edit(edition, COMMENTARY, "kind: [", "kind: ")
+    assert live.update({edition / changed}) == "patched" and live.problems == []
+
+
+def test_a_template_error_is_shown_over_the_last_good_page(edition: Path) -> None:  # noqa: F811
+    live = Live(edition)
+    live.update()
+    article = "articles/zuofeng-jianshe/index.html"
+    good = live.page(article)
+    assert good is not None and good[1] == []
+    changed = edit(edition, "theme/templates/article.html", "{{ a.title }}", "{{ a.no_such }}")
+    assert live.update({edition / changed}) == "relisted"
+    page, problems = live.page(article) or (b"", [])
+    assert page == good[0]  # as the last good templates made it
+    assert problems and problems[0].path == "theme/templates/article.html"
+    changed = edit(edition, "theme/templates/article.html", "{% block main %}", "{% block main")
+    with pytest.raises(DubenError) as caught:  # a syntax error: caught before any page
+        live.update({edition / changed})
+    assert "template syntax" in str(caught.value.problems[0])
+
+
+def test_a_broken_link_on_a_page_shown_is_warned_once(edition: Path) -> None:  # noqa: F811
+    warned = []
+    live = Live(edition, warn=warned.append)
+    live.update()
+    changed = edit(edition, COMMENTARY, "\n\n", "\n\n[坏链接](../no-such/index.html)\n\n")
+    live.update({edition / changed})
+    for _ in range(2):
+        live.page("articles/zuofeng-jianshe/")
+    assert len(warned) == 1 and "broken link" in str(warned[0])
+    assert warned[0].path == COMMENTARY
