@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
-from duben.model.config import Config, load_config
+from duben.model.config import Config, load_config, with_print_decided
 from duben.model.edition import Edition, content_files, load_edition
 from duben.model.pages import with_page_facts
 from duben.output.ahead import load_slugs, parse_ahead
@@ -52,7 +52,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
     only under strict. On any failure `out` is left exactly as it was. `pdf` (the
     --pdf flag) adds the PDFs, as `pdf: true` in duben.yaml does; `epub=False`
     (--no-epub) drops the EPUB, as `epub: false` does, and `print_page=False` the
-    whole-edition print page, as `print: false` does. `search` runs
+    whole-edition print page, as `print: false` does (`print: auto`, the default,
+    makes it for up to 1,000 articles). `search` runs
     Pagefind over the staged site before the swap (issue 9). `base_url`
     overrides duben.yaml's (a fork's GitHub Pages address); `workers` defaults to
     both cores for a large edition; `cache` uses and refreshes .duben-cache/;
@@ -66,7 +67,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     config = with_page_facts(config)                    # + content/<page>/page.yaml
     if pdf or not epub or not print_page:
         config = dataclasses.replace(config, pdf=config.pdf or pdf, epub=config.epub and epub,
-                                     print_page=config.print_page and print_page)
+                                     print_page=config.print_page if print_page else False)
     renderers = renderers or default_renderers(config)  # html, search, epub (+ pdf)
     if not search:  # no index: the search page's character map has nothing to serve
         renderers = tuple(n for n in renderers if n != "search")
@@ -86,6 +87,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_articles(store)
         load_pages(store)
     edition, warnings = load(config, store, workers or workers_wanted(len(inputs)))
+    config = with_print_decided(config, len(edition.articles))  # `print: auto`, by size
     specs, render = (html_pages(in_scripts(edition, config), config.base_url)
                      if "html" in renderers else ([], None))
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))

@@ -44,7 +44,6 @@ from duben.output.write import Files, claim, static_files
 from duben.renderers.html.render import make_env, template_problem
 from duben.renderers.scripts import ScriptEdition, in_scripts
 
-
 COLLECT = 100  # changes between two full garbage collections (0.2 s at 10,000 articles)
 
 

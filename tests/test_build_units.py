@@ -160,3 +160,24 @@ def test_the_template_environment_is_reused_until_a_template_changes(tmp_path: P
     second = make_env(tmp_path)
     assert second is not first and second.get_template("parts/x.html").render() == "二"
     assert make_env(tmp_path, shared=False) is not second  # the EPUB changes its own
+
+
+@pytest.mark.parametrize(("line", "small", "large"), [
+    ("", True, False),  # print: auto, the default: an edition yes, an archive no
+    ("print: auto\n", True, False),
+    ("print: true\n", True, True),
+    ("print: false\n", False, False),
+])
+def test_the_one_page_print_edition_is_for_an_edition_not_an_archive(
+        line: str, small: bool, large: bool) -> None:
+    from duben.model.config import PRINT_AUTO_LIMIT, with_print_decided
+
+    config = parse_config(CONFIG + line, ROOT)
+    assert with_print_decided(config, PRINT_AUTO_LIMIT).print_page is small
+    assert with_print_decided(config, PRINT_AUTO_LIMIT + 1).print_page is large
+
+
+def test_print_takes_true_false_or_auto() -> None:
+    with pytest.raises(DubenError) as info:
+        parse_config(CONFIG + "print: sometimes\n", ROOT)
+    assert "duben.yaml:5: print: must be true or false or auto" in str(info.value)

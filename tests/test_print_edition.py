@@ -233,3 +233,24 @@ def test_theme_files_follow_the_symlink_rule(tmp_path: Path) -> None:
                                f"{Path('/etc/hostname').resolve()} leaves the project; refused")
     with pytest.raises(DubenError, match="pdf.css: cannot read: No such file"):
         read_theme_file(config, "print/pdf.css")
+
+
+def test_an_archive_past_the_limit_has_no_one_page_edition_unless_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`print: auto` (the default) decides by the number of articles; no page links the
+    print edition it did not make, and `print: true` makes it at any size."""
+    import duben.model.config as config_module
+
+    monkeypatch.setattr(config_module, "PRINT_AUTO_LIMIT", 2)  # the fixture has more
+    root = tmp_path / "edition"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".duben-cache"))
+    shutil.copytree(Path(__file__).parents[1] / "theme", root / "theme")
+    config = root / "duben.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "theme: ../../../theme", "theme: theme"), encoding="utf-8")
+    build_site(root, tmp_path / "auto", strict=True, search=False, epub=False)
+    assert not (tmp_path / "auto" / "print").exists()
+    assert "print/index.html" not in (tmp_path / "auto/about/index.html").read_text("utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "print: true\n", encoding="utf-8")
+    build_site(root, tmp_path / "asked", strict=True, search=False, epub=False)
+    assert (tmp_path / "asked/print/index.html").is_file()

@@ -11,7 +11,7 @@ description, for the grouped tag index.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,7 +73,9 @@ class Config:
     pdf: bool = False  # also write the PDFs (slow; `build --pdf` turns it on too)
     scripts: tuple[str, ...] = SCRIPTS  # the editions built: simplified at the root, then others
     epub: bool = True  # also write the EPUB (`build --no-epub` turns it off)
-    print_page: bool = True  # the whole edition on one print page (`print: false`: none)
+    # The whole edition on one print page: True, False, or None (`print: auto`, the
+    # default): only up to PRINT_AUTO_LIMIT articles (see with_print_decided).
+    print_page: bool | None = None
 
     def page_info(self, page: str) -> PageInfo:
         return dict(self.pages).get(page, PageInfo())
@@ -83,6 +85,19 @@ _KEYS = ("title", "description", "base_url", "updated", "content", "theme",
          "series", "column_vocabulary", "tag_vocabulary", "pages", "author", "publisher", "pdf",
          "epub", "print", "scripts")
 _REQUIRED = ("title", "description", "base_url", "updated")
+
+
+PRINT_AUTO_LIMIT = 1000  # articles: past this, `print: auto` makes no one-page edition
+
+
+def with_print_decided(config: Config, articles: int) -> Config:
+    """The config with `print: auto` decided for an edition of `articles` articles: the
+    one-page print edition is for an edition, not an archive (at 10,000 articles it
+    is 108 MB of HTML, which no browser prints); each article and series still prints
+    on its own. `print: true` makes it at any size."""
+    if config.print_page is not None:
+        return config
+    return replace(config, print_page=articles <= PRINT_AUTO_LIMIT)
 
 
 def load_config(root: Path) -> Config:
@@ -113,8 +128,9 @@ def parse_config(text: str, root: Path) -> Config:
         if key in data and not isinstance(data[key], str):
             fail(key, "must be text")
     for key in ("pdf", "epub", "print"):
-        if key in data and not isinstance(data[key], bool):
-            fail(key, "must be true or false")
+        if key in data and not isinstance(data[key], bool) and (key, data[key]) != ("print",
+                                                                                   "auto"):
+            fail(key, "must be true or false" + (" or auto" if key == "print" else ""))
     scripts = data.get("scripts", list(SCRIPTS))
     if (not isinstance(scripts, list) or not scripts or scripts[0] != SCRIPTS[0]
             or len(set(scripts)) != len(scripts) or not set(scripts) <= set(SCRIPTS)):
@@ -188,7 +204,7 @@ def parse_config(text: str, root: Path) -> Config:
         pdf=data.get("pdf") is True,
         scripts=tuple(scripts),
         epub=data.get("epub") is not False,
-        print_page=data.get("print") is not False,
+        print_page=data.get("print") if isinstance(data.get("print"), bool) else None,
     )
     # Templates are read by Jinja, which follows links: the same rule as theme/static.
     problems += project_files(config.theme_dir / "templates", root)[1]

@@ -10,6 +10,7 @@ same with one process or many (a test compares them).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -66,6 +67,9 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     _JOB = _Job(render, paths, staged, base_url, out, fingerprint)
     runs = _runs(todo, batches)
     made: list[Made] = []
+    # Everything alive now (the Edition, the specs) outlives the pages: the garbage
+    # collector need not walk it again while they are made, here or in the workers.
+    gc.freeze()
     try:
         if (workers <= 1 or len(todo) < SMALL or len(runs) <= 1
                 or "fork" not in multiprocessing.get_all_start_methods()):
@@ -80,6 +84,7 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
                     tick(len(done))
     finally:
         _JOB = None
+        gc.unfreeze()
     return sorted(made, key=lambda m: m.index)
 
 

@@ -26,7 +26,7 @@ from jinja2 import (
 
 from duben.errors import DubenError, Problem
 from duben.model.article import CERTAINTIES
-from duben.model.config import Config
+from duben.model.config import Config, with_print_decided
 from duben.model.edition import Edition
 from duben.model.variant import DEFAULT, VARIANTS
 from duben.output import urls
@@ -61,7 +61,7 @@ class Site:
     root_url: str = ""  # base_url of the default script, for hreflang alternates
     pdf: bool = False  # the build also writes PDFs, so pages may link to them
     epub: bool = True  # ... and the EPUB
-    print_page: bool = True  # ... and the whole-edition print page
+    print_page: bool | None = True  # ... and the whole-edition print page
     scripts: tuple[str, ...] = VARIANTS  # the editions built: switch, alternates, sitemap
 
 
@@ -202,6 +202,7 @@ def render_edition(edition: Edition, config: Config, *, script: str = DEFAULT,
     streams the same specs through duben/output/stream.py instead. For another script
     than the default, pass that script's edition and config (renderers/scripts.py).
     """
+    config = with_print_decided(config, len(edition.articles))  # `print: auto`, as build does
     env = make_env(config.theme_dir, convert)
     site = site_of(config, script, root_url)
     out: dict[str, tuple[bytes, str]] = {}
