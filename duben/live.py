@@ -31,11 +31,12 @@ from pathlib import Path
 
 from duben.build import html_pages, load, with_base_url
 from duben.errors import DubenError, Problem
+from duben.model.checks import check_references
 from duben.model.config import Config, load_config
-from duben.model.edition import Edition, check_references
+from duben.model.edition import Edition, edition_of
 from duben.model.pages import PAGE_FILE, with_page_facts
 from duben.model.patch import find_article, replace_article, same_place
-from duben.model.variant import load_exceptions, to_variant
+from duben.model.variant import Converted, load_exceptions, to_variant
 from duben.output import urls
 from duben.output.cache import BuildCache
 from duben.output.linkcheck import check_links, scan
@@ -86,12 +87,13 @@ class Live:
         self._warned: set[str] = set()
         self._lock = threading.Lock()  # one update at a time
         self._changes = 0
+        self._converted: dict[str, Converted] = {}  # by script (see variant.to_variant)
 
     # -- changes -------------------------------------------------------------------
 
     def update(self, changed: Collection[Path] = ()) -> str:
         """Apply a change to the files `changed` (all of them if empty); return how
-        ("patched", "relisted", "loaded"). On failure keep the last good
+        ("patched", "indexed", "relisted", "loaded"). On failure keep the last good
         snapshot, record the problems in `problems`, and raise DubenError."""
         with self._lock:
             try:
@@ -118,10 +120,17 @@ class Live:
         if old is None or not changed or kinds - {"article", "template", "static"}:
             return "loaded", self._load()
         if "article" in kinds:
-            patched = self._patch(old, {p for p in changed if self._kind(p) == "article"})
+            articles = {p for p in changed if self._kind(p) == "article"}
+            patched = self._patch(old, articles)
             if patched is None:
-                return "loaded", self._load()
-            old = patched
+                indexed = self._reindex(old, articles)
+                if indexed is None:
+                    return "loaded", self._load()
+                if not kinds & {"template", "static"}:
+                    return "indexed", indexed
+                old = indexed
+            else:
+                old = patched
         if kinds & {"template", "static"}:  # (the 404 page inlines the stylesheets)
             return "relisted", self._listed(old.config, old.scripts, old.warnings)
         return "patched", old
@@ -168,6 +177,29 @@ class Live:
             warnings += check_references([after], old.config)
         return self._listed(old.config, scripts, tuple(warnings))
 
+    def _reindex(self, old: Snapshot, files: set[Path]) -> Snapshot | None:
+        """The edition indexed again with these articles read again and every other one
+        as held (no listing, no stat of 10,000 files); None when one was added or
+        removed (then everything is read again)."""
+        changed = {str(p.relative_to(self.root)): p for p in files}
+        held = self.memory.articles
+        if any(shown not in held or path.is_symlink() or not path.is_file()
+               for shown, path in changed.items()):
+            return None
+        articles, slugs = [], set()
+        for shown, entry in held.items():
+            path = changed.get(shown)
+            if path is not None:
+                articles.append(self.memory.load_article(path, self.root))  # errors raise
+                held[shown] = self.memory.fresh_articles.pop(shown)
+                slugs.add(articles[-1].slug)
+            else:
+                articles.append(entry[3])
+        # Only the neighbours near the changed articles are computed again.
+        edition, warnings = edition_of(articles, old.config, before=old.edition,
+                                       changed=frozenset(slugs), warned=old.warnings)
+        return self._listed(old.config, self._scripts(edition, old.config), tuple(warnings))
+
     def _load(self) -> Snapshot:
         """Everything read again; only changed content files are parsed again."""
         config = with_page_facts(with_base_url(load_config(self.root), self.base_url))
@@ -175,7 +207,18 @@ class Live:
         store = self.memory.rekey(self.memory.key)
         edition, warnings = load(config, store, workers_wanted(len(store.articles) or 1000))
         store.articles, store.fresh_articles = store.fresh_articles, {}
-        return self._listed(config, in_scripts(edition, config), tuple(warnings))
+        self._converted = {}  # the config or data/script.yaml may have changed
+        return self._listed(config, self._scripts(edition, config), tuple(warnings))
+
+    def _scripts(self, edition: Edition, config: Config) -> tuple[ScriptEdition, ...]:
+        """The edition in every script, converting only articles not converted before;
+        what is kept is only the articles of this edition."""
+        scripts = in_scripts(edition, config, self._converted)
+        alive = {id(a) for p in edition.pages for a in (*p.articles, *p.notices)}
+        for converted in self._converted.values():
+            for key in converted.keys() - alive:
+                del converted[key]
+        return scripts
 
     def _listed(self, config: Config, scripts: tuple[ScriptEdition, ...],
                 warnings: tuple[Problem, ...]) -> Snapshot:

@@ -35,7 +35,7 @@ from duben.live import Live
 from duben.model.config import CONFIG_FILE, load_config
 from duben.output import urls
 
-DEBOUNCE = 0.1  # seconds of quiet before a rebuild: an editor's save-all is one change
+DEBOUNCE = 0.05  # seconds of quiet before a rebuild: an editor's save-all is one change
 WATCHED = ("seeds", "content", "theme", "data", CONFIG_FILE)
 
 

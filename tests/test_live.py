@@ -31,6 +31,11 @@ def edit(root: Path, rel: str, old: str, new: str) -> str:
     return rel
 
 
+def remove(root: Path, rel: str) -> str:
+    (root / rel).unlink()
+    return rel
+
+
 def preview_of(root: Path, out: Path) -> dict[str, bytes]:
     """What a build writes with the preview's options (no search, EPUB or print page)."""
     build_site(root, out, strict=False, search=False, epub=False, print_page=False, cache=False)
@@ -58,7 +63,9 @@ def test_the_live_edition_shows_what_the_build_writes_after_every_kind_of_change
     steps = [
         ("patched", lambda: edit(edition, COMMENTARY, "title: ", "title: 新")),  # lists, neighbours
         ("patched", lambda: edit(edition, SERIES_3, "\n\n", "\n\n新的一段。\n\n")),  # body, series print
-        ("loaded", lambda: edit(edition, COMMENTARY, "tags:\n", "tags:\n- 新标签\n")),  # a new tag
+        ("indexed", lambda: edit(edition, COMMENTARY, "tags:\n", "tags:\n- 新标签\n")),  # a new tag
+        ("indexed", lambda: edit(edition, COMMENTARY, "column: 金台潮声", "column: null")),
+        ("loaded", lambda: remove(edition, "content/101_fixtureb/02-jiceng-xianfeng.md")),
         ("relisted", lambda: edit(edition, "theme/templates/_item.html", "</li>", "·</li>")),
         ("relisted", lambda: edit(edition, "theme/static/style.css", "body", "html body")),
         ("loaded", lambda: edit(edition, "duben.yaml", "title: ", "title: 新版")),
@@ -67,6 +74,9 @@ def test_the_live_edition_shows_what_the_build_writes_after_every_kind_of_change
         changed = change()
         assert live.update({edition / changed}) == how, changed
         assert shown(live) == preview_of(edition, tmp_path / str(n)), changed
+        assert live.snapshot is not None
+        assert sorted(map(str, live.snapshot.warnings)) == sorted(
+            map(str, load_edition(with_page_facts(load_config(edition)))[1])), changed
 
 
 def test_a_patched_edition_equals_the_edition_loaded_again(edition: Path) -> None:  # noqa: F811
@@ -154,3 +164,42 @@ def test_a_broken_link_on_a_page_shown_is_warned_once(edition: Path) -> None:  #
         live.page("articles/zuofeng-jianshe/")
     assert len(warned) == 1 and "broken link" in str(warned[0])
     assert warned[0].path == COMMENTARY
+
+
+def test_neighbours_computed_again_only_near_a_moved_article_equal_all_computed_again(
+        tmp_path: Path) -> None:
+    """300 articles in few tags, columns and series, so that groups are longer than the
+    window related articles are drawn from: after random moves (tags, column, series
+    changed; page and position kept), the edition made by computing again only the
+    neighbours near the moved articles (neighbours.affected) is the edition made whole."""
+    from duben.model.article import Series, Source
+    from duben.model.config import parse_config
+    from duben.model.edition import edition_of
+
+    config = parse_config("title: 读本\ndescription: 说明\nbase_url: https://example.org/\n"
+                          "updated: 2024-01-02\n", tmp_path)
+    rng = random.Random(11)
+    numbers = iter(range(1, 10_000))
+
+    def placed(a: Article) -> Article:
+        return dataclasses.replace(
+            a, tags=tuple(sorted(rng.sample(["甲", "乙", "丙", "丁", "戊"], rng.randint(0, 3)))),
+            column=rng.choice([None, "一栏", "二栏"]),
+            series=rng.choice([None, Series(rng.choice(["系列甲", "系列乙"]), next(numbers))]))
+
+    articles = [placed(Article(
+        slug=f"a-{i:03d}", title=f"题{i}", kind="article", original_script="zh-Hans", body="文。",
+        source=Source(f"seeds/p{i // 30:02d}.txt", i % 30 + 1, (1, 2)),
+        path=f"content/p{i // 30:02d}/{i % 30 + 1:02d}-a-{i:03d}.md")) for i in range(300)]
+    held, warnings = edition_of(articles, config)
+    for _ in range(40):
+        moved = rng.sample(range(len(articles)), rng.randint(1, 3))
+        for i in moved:
+            articles[i] = placed(articles[i])
+        slugs = frozenset(articles[i].slug for i in moved)
+        again, warned = edition_of(articles, config, before=held, changed=slugs,
+                                   warned=warnings)
+        whole, all_warnings = edition_of(articles, config)
+        assert again == whole and sorted(map(str, warned)) == sorted(map(str, all_warnings))
+        assert dict(again.neighbours) == dict(whole.neighbours)
+        held, warnings = again, warned

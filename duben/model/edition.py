@@ -7,7 +7,6 @@ Templates only read the result.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -17,8 +16,9 @@ from typing import ClassVar
 
 from duben.errors import DubenError, Problem
 from duben.model.article import Article, load_article
+from duben.model.checks import check_references, check_unique
 from duben.model.config import Config, PageInfo, Term
-from duben.model.neighbours import Neighbours, member_index, neighbours_of
+from duben.model.neighbours import Neighbours, affected, member_index, neighbours_of
 from duben.paths import project_files
 from duben.slugs import unique_slugs
 
@@ -97,11 +97,28 @@ def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_ar
     if not files:
         problems.append(Problem(_shown(config.content_dir, config.root), None,
                                 "no content files (<page>/<NN>-<slug>.md); run split first"))
-    problems += _check_unique(articles, config.root)
+    return edition_of(articles, config, problems)
+
+
+def edition_of(articles: list[Article], config: Config, problems: Iterable[Problem] = (),
+               before: Edition | None = None, changed: frozenset[str] = frozenset(),
+               warned: Iterable[Problem] | None = None) -> tuple[Edition, list[Problem]]:
+    """The Edition of articles already read (`serve` keeps them), checked whole; raise
+    DubenError with `problems` and any the check finds. `before` and `changed`: the
+    edition these articles were in, and the slugs of those read again since (_index);
+    `warned`, the warnings of `before`: then only the changed articles are checked
+    for references again (each warning names its own article's file)."""
+    problems = [*problems, *check_unique(articles, config.root)]
     if problems:
         raise DubenError(problems)
-    warnings = check_references(articles, config)
-    return _index(articles, config), warnings
+    if warned is None:
+        warnings = check_references(articles, config)
+    else:
+        again = [a for a in articles if a.slug in changed]
+        paths = {a.path for a in again}
+        warnings = [w for w in warned if w.path not in paths]
+        warnings += check_references(again, config)
+    return _index(articles, config, before, changed), warnings
 
 
 def content_files(config: Config) -> tuple[list[Path], list[Problem]]:
@@ -112,92 +129,6 @@ def content_files(config: Config) -> tuple[list[Path], list[Problem]]:
 
 def _shown(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-
-
-def key_line(article: Article, root: Path, key: str, item: str | None = None) -> int | None:
-    """The line of a front-matter key (or of one list item under it) in the article's file.
-
-    Article does not keep YAML positions, so we locate the key in the file text:
-    front matter keys start at column 0, list items follow their key.
-    """
-    try:
-        lines = (root / article.path).read_text(encoding="utf-8").split("\n")
-    except OSError:
-        return None
-    for i, line in enumerate(lines[1:], start=2):
-        if line.startswith(f"{key}:"):
-            if item is None:
-                return i
-            for j in range(i, len(lines)):
-                if re.match(r"^[A-Za-z_]+:|^---", lines[j]):
-                    break
-                if item in lines[j]:
-                    return j + 1
-            return i
-        if line.strip() == "---":
-            break
-    return None
-
-
-def _problem(article: Article, root: Path, key: str, message: str,
-             item: str | None = None) -> Problem:
-    return Problem(article.path, key_line(article, root, key, item), message)
-
-
-def _check_unique(articles: list[Article], root: Path) -> list[Problem]:
-    """Errors: a slug, a series ordinal or a page position claimed twice."""
-    problems = []
-    seen: dict[tuple[str, object], Article] = {}
-    for a in articles:
-        claims = [("slug", a.slug, "slug"), ("source", (a.page, a.source.order), "source")]
-        if a.series:
-            claims.append(("series", (a.series.name, a.series.number), "series"))
-        for what, value, key in claims:
-            other = seen.setdefault((what, value), a)
-            if other is not a:
-                problems.append(_problem(a, root, key, f"{what} {value!r} is also claimed by {other.path}"))
-    return problems
-
-
-def check_references(articles: list[Article], config: Config) -> list[Problem]:
-    """Warnings (failures under --strict): names missing from the vocabulary, file problems."""
-    problems, root = [], config.root
-    series = {t.name for t in config.series}
-    columns = {t.name for t in config.columns}
-    tags = None if config.tags is None else {t.name for t in config.tags}
-    for a in articles:
-        if a.series and a.series.name not in series:
-            problems.append(_problem(a, root, "series", f"unknown series {a.series.name!r}; "
-                                     f"declare it under 'series' in duben.yaml"))
-        if a.column and a.column not in columns:
-            problems.append(_problem(a, root, "column", f"unknown column {a.column!r}; "
-                                     f"declare it in data/columns.yaml"))
-        for t in a.tags:
-            if tags is not None and t not in tags:
-                problems.append(_problem(a, root, "tags", f"unknown tag {t!r}", item=t))
-        problems += _check_file(a, root)
-    return problems
-
-
-def _check_file(a: Article, root: Path) -> list[Problem]:
-    """Warnings: a file renamed or moved by hand, a correction whose text is not in the article."""
-    problems = []
-    path = Path(a.path)
-    if path.parent.name != a.page:
-        problems.append(_problem(a, root, "source", f"file is in folder {path.parent.name!r} "
-                                 f"but its source is page {a.page!r}"))
-    expected = f"{a.source.order:02d}-{a.slug}.md"
-    if path.name != expected:
-        problems.append(_problem(a, root, "slug", f"file name should be {expected} "
-                                 f"(source order and slug)"))
-    # seed + corrections = edition: the corrected text must be somewhere in the article.
-    text = "\n".join([a.body, a.title, a.kicker or "", a.subtitle or "", a.byline or "",
-                      a.editors_note or "", *a.credits, *(f.caption for f in a.figures)])
-    for n, c in enumerate(a.corrections, 1):
-        if c.now and c.now not in text:
-            problems.append(_problem(a, root, "corrections", f"correction {n}: the corrected "
-                                     f"text {c.now!r} is not in the article", item=c.now))
-    return problems
 
 
 def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list[Group]:
@@ -211,7 +142,11 @@ def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list
     return groups
 
 
-def _index(all_articles: list[Article], config: Config) -> Edition:
+def _index(all_articles: list[Article], config: Config, before: Edition | None = None,
+           changed: frozenset[str] = frozenset()) -> Edition:
+    """The Edition of checked articles. Given the edition `before` and the slugs of the
+    articles `changed` since (each still at its page and position), only the
+    neighbours near a changed article are computed again (neighbours.affected)."""
     page_id = {id(a): a.page for a in all_articles}  # Article.page parses a path each call
     ordered = sorted(all_articles, key=lambda a: (page_id[id(a)], a.source.order))
     listed = [a for a in ordered if a.kind in LISTED_KINDS]
@@ -253,9 +188,17 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
     page_of = {p.id: p for p in pages}
     position = {a.slug: i for i, a in enumerate(listed)}
     index_in = member_index([*series, *columns, *tags], tags_of)
-    neighbours = {a.slug: neighbours_of(a, series_of, column_of, tags_of,
-                                        page_of[page_id[id(a)]].articles, position, index_in)
-                  for a in listed}
+    kept = _unmoved(before, changed, listed) if before is not None else None
+    redo = affected(changed, [(kept.series_of, kept.column_of, kept.tags_of),
+                              (series_of, column_of, tags_of)], listed, page_of) if kept else None
+
+    def near(a: Article) -> Neighbours:
+        if kept is not None and redo is not None and a.slug not in redo:
+            return kept.neighbours[a.slug]  # the same members in every window as before
+        return neighbours_of(a, series_of, column_of, tags_of,
+                             page_of[page_id[id(a)]].articles, position, index_in)
+
+    neighbours = {a.slug: near(a) for a in listed}
     return Edition(
         articles=tuple(listed), pages=pages, series=tuple(series), columns=tuple(columns),
         tags=tuple(tags), authors=tuple(authors),
@@ -263,6 +206,19 @@ def _index(all_articles: list[Article], config: Config) -> Edition:
         column_of=MappingProxyType(column_of), tags_of=MappingProxyType(tags_of),
         authors_of=MappingProxyType(authors_of), page_of=MappingProxyType(page_of),
     )
+
+
+def _unmoved(before: Edition, changed: frozenset[str], listed: list[Article]) -> Edition | None:
+    """`before` if every listed article stands where it stood there, by slug; else None."""
+    if len(before.articles) != len(listed) or any(
+            a.slug != b.slug for a, b in zip(before.articles, listed)):
+        return None
+    held = {a.slug: a for a in listed if a.slug in changed}
+    if any(a.slug in changed and (a.page, a.source.order) != (held[a.slug].page,
+                                                              held[a.slug].source.order)
+           for a in before.articles):
+        return None
+    return before
 
 
 def _groups_of(listed: list[Article], groups: list[Group]) -> dict[str, tuple[Group, ...]]:

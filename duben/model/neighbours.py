@@ -95,3 +95,27 @@ def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str,
                      + (mine & tag_bits[slug]).bit_count()), position[slug], slug)
                   for slug in found)
     return tuple(found[slug] for _, _, slug in keys[:limit])
+
+
+def affected(changed: frozenset[str],
+             indexes: list[tuple[Mapping[str, Any], Mapping[str, Any], Mapping[str, Any]]],
+             listed: list[Article], page_of: Mapping[str, Any]) -> set[str]:
+    """The articles whose neighbours may differ when the articles `changed` (slugs) were
+    read again, each still at its page and position: those within WINDOW + 1 of one
+    in a series, column or tag it was in (`indexes` before) or is in (after), and its
+    page-mates. Any other article's windows hold the same members as before (one
+    joining or leaving farther away only shifts them), so its neighbours are the same."""
+    out = set(changed)
+    page_mates = {a.page for a in listed if a.slug in changed}
+    for series_of, column_of, tags_of in indexes:
+        for slug in changed:
+            for group in (series_of.get(slug), column_of.get(slug), *tags_of.get(slug, ())):
+                if group is None:
+                    continue
+                members = [b.slug for b in group.articles]
+                if slug in members:
+                    i = members.index(slug)
+                    out.update(members[max(0, i - WINDOW - 1): i + WINDOW + 2])
+    for page in page_mates:
+        out.update(b.slug for b in page_of[page].articles)
+    return out

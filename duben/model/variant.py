@@ -121,22 +121,31 @@ def _convert(script: str, exceptions: Exceptions, text: str) -> str:
     return "".join(table[p] if i % 2 else cc.convert(p) for i, p in enumerate(pieces))
 
 
-def to_variant(value: Any, script: str, exceptions: Exceptions = Exceptions()) -> Any:
+Converted = dict[int, tuple[Article, Article]]  # id(article) -> (article, in the script)
+
+
+def to_variant(value: Any, script: str, exceptions: Exceptions = Exceptions(),
+               articles: Converted | None = None) -> Any:
     """The edition (or config, or any frozen value of the model) in `script`.
 
     Walks frozen dataclasses, tuples and mappings and converts every string except
     the KEEP fields. An object shared by several indexes (an Article is listed by its
-    page, its series, its tags...) is converted once and stays shared.
+    page, its series, its tags...) is converted once and stays shared. `articles`,
+    when given, holds articles converted before (`serve` converts an edition again
+    after a change, and all but the changed articles are the same objects); the
+    articles converted now are added to it.
     """
     if script == DEFAULT:
         return value
-    return _Walker(converter(script, exceptions)).walk(value)
+    return _Walker(converter(script, exceptions), articles).walk(value)
 
 
 class _Walker:
-    def __init__(self, convert: Callable[[str], str]) -> None:
+    def __init__(self, convert: Callable[[str], str], articles: Converted | None = None,
+                 ) -> None:
         self.convert = convert
         self.memo: dict[int, Any] = {}
+        self.articles = articles
 
     def walk(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -146,6 +155,16 @@ class _Walker:
         key = id(value)
         if key in self.memo:
             return self.memo[key]
+        if self.articles is not None and isinstance(value, Article):
+            known = self.articles.get(key)
+            if known is None or known[0] is not value:
+                known = self.articles[key] = (value, self._walk_new(value))
+            self.memo[key] = known[1]
+            return known[1]
+        return self._walk_new(value)
+
+    def _walk_new(self, value: Any) -> Any:
+        key = id(value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             changes = {f.name: self.walk(getattr(value, f.name))
                        for f in dataclasses.fields(value)

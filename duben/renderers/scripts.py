@@ -12,7 +12,14 @@ from dataclasses import dataclass, replace
 
 from duben.model.config import Config
 from duben.model.edition import Edition
-from duben.model.variant import DEFAULT, Converter, converter, load_exceptions, to_variant
+from duben.model.variant import (
+    DEFAULT,
+    Converted,
+    Converter,
+    converter,
+    load_exceptions,
+    to_variant,
+)
 from duben.output import urls
 
 
@@ -29,10 +36,11 @@ class ScriptEdition:
 _last: list[tuple[Edition, Config, tuple[ScriptEdition, ...]]] = []
 
 
-def in_scripts(edition: Edition, config: Config) -> tuple[ScriptEdition, ...]:
+def in_scripts(edition: Edition, config: Config,
+               converted: dict[str, Converted] | None = None) -> tuple[ScriptEdition, ...]:
     """The edition in every script it is built in (config.scripts), default first; the
-    same objects for the same
-    (identical) edition and config, so a build converts once."""
+    same objects for the same (identical) edition and config, so a build converts
+    once. `converted` keeps each script's converted articles between calls (serve)."""
     if _last and _last[0][0] is edition and _last[0][1] is config:
         return _last[0][2]
     exceptions = load_exceptions(config.root)  # data/script.yaml; errors as path:line
@@ -43,7 +51,8 @@ def in_scripts(edition: Edition, config: Config) -> tuple[ScriptEdition, ...]:
             continue
         shown = replace(to_variant(config, script, exceptions),
                         base_url=config.base_url + urls.variant_prefix(script))
-        made.append(ScriptEdition(script, to_variant(edition, script, exceptions), shown,
-                                  converter(script, exceptions)))
+        articles = None if converted is None else converted.setdefault(script, {})
+        made.append(ScriptEdition(script, to_variant(edition, script, exceptions, articles),
+                                  shown, converter(script, exceptions)))
     _last[:] = [(edition, config, tuple(made))]
     return tuple(made)

@@ -41,6 +41,7 @@ class PageSpec:
     origin: str  # what claimed this URL, for collision errors
     deps: tuple[Any, ...]  # everything the page shows, for the build cache
     batch: str = ""  # pages best rendered together, by one process (they share bodies)
+    streamed: bool = False  # made and written in pieces (the whole edition on one page)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _content_specs(edition: Edition, config: Config, script: str) -> Iterator[Pa
     if config.print_page:
         yield PageSpec(urls.PRINT, "print.html",
                        lambda: {"book": print_edition(e, config, script)}, "print edition",
-                       ("print.html", e, script))
+                       ("print.html", e, script), streamed=True)
     yield _spec(urls.ABOUT, "about.html", {"edition": e}, "about page")
     yield _spec(urls.CORRECTIONS, "corrections.html", {"edition": e}, "corrections page")
     yield _spec(urls.SEARCH, "search.html", {"edition": e}, "search page")
