@@ -14,6 +14,7 @@ ratios the engine issue sets as targets. Outputs go to a tmpfs when we may mount
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -88,10 +90,25 @@ def duben_project(corpus: Path) -> Path:
     config = (root / "duben.yaml").read_text(encoding="utf-8").split("theme:")[0]
     config += f"theme: {PROJECT / 'theme'}\ncolumn_vocabulary: data/columns.yaml\n"
     config += "scripts: [zh-Hans]\n"  # one script, as the issue's targets say
+    # The same pages at every size: `print: auto` would make the one-page print edition
+    # at 1,000 articles and not at 10,000 (a separate row times it).
+    config += "print: false\n"
     config += "series:\n"
     config += "".join(f"  - name: {s}\n    slug: {s_slugs[s]}\n" for s in series)
     (root / "duben.yaml").write_text(config, encoding="utf-8")
     return root
+
+
+@contextlib.contextmanager
+def print_page(root: Path) -> Iterator[None]:
+    """The project with `print: true` (the one-page print edition) for a while."""
+    config = root / "duben.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("print: false\n", "print: true\n"), encoding="utf-8")
+    try:
+        yield
+    finally:
+        config.write_text(text, encoding="utf-8")
 
 
 def edit_one(root: Path) -> None:
@@ -135,6 +152,8 @@ def main() -> None:
         r["duben cold"] = median_of(args.runs, command, fresh)
         r["duben warm"] = median_of(args.runs, command)
         r["duben 1 edit"] = median_of(args.runs, command, lambda root=root: edit_one(root))
+        with print_page(root):  # what the whole edition on one page adds
+            r["duben cold, print: true"] = median_of(args.runs, command, fresh)
         r["hugo cold"] = median_of(args.runs, [str(hugo), "-s", str(corpus / "hugo"), "-d",
                                                str(out / f"hugo-{n}"), "--quiet"])
         r["pelican cold"] = median_of(args.runs, [
