@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -59,8 +59,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # (most of a page's <p>, <li>, <span>) without a Python loop turn each.
 _LINK_TAG = re.compile(r"<(a|link|script|img|area|iframe|source|form)(\s[^<>]*)?>",
                        re.IGNORECASE)
-_ID_TAG = re.compile(r"<[a-zA-Z][^<>]*?\s(id\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))",
-                     re.IGNORECASE)
+# An id attribute, found by its name (a character class and a letter: the engine skips
+# ahead to each 'i', where a pattern anchored at '<' walks every tag, 10x slower);
+# `_ids` then keeps those that stand in a tag, after a space.
+_ID_ATTR = re.compile(r"""[iI][dD]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
@@ -108,8 +110,7 @@ class Scanner:
         html, self.rest = text[:cut], text[cut:]
         if "<!--" in html:
             html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
-        self.ids.update(i for m in _ID_TAG.finditer(html)
-                        if (i := _attributes(m.group(1)).get("id")))
+        self.ids.update(_ids(html))
         line, counted = self.line, 0
         for tag_match in _LINK_TAG.finditer(html):
             values = _attributes(tag_match.group(2) or "")
@@ -142,6 +143,18 @@ class Scanner:
         targets = self.targets | self.pending
         return shared(PageLinks("\n".join(sorted(self.ids)), tuple(targets),
                                 array("I", targets.values())))
+
+
+def _ids(html: str) -> Iterator[str]:
+    """The id attributes' values: an `id=` after a space, inside a tag (the last '<'
+    before it is later than the last '>'); text never holds a raw '<' or a quote
+    the escaping left in."""
+    for m in _ID_ATTR.finditer(html):
+        at = m.start()
+        if at and html[at - 1].isspace() and html.rfind("<", 0, at) > html.rfind(">", 0, at):
+            value = m.group(1) or m.group(2) or m.group(3)
+            if value:
+                yield unescape(value)
 
 
 @lru_cache(maxsize=4096)  # the tags every page repeats; most others occur once
