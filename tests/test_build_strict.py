@@ -101,6 +101,20 @@ def test_template_error_names_template_and_line(edition: Path, tmp_path: Path) -
         edition, tmp_path / "site", strict=False)
 
 
+def test_an_error_in_an_included_template_names_that_template(edition: Path,
+                                                              tmp_path: Path) -> None:
+    """_article.html is included by article.html: the error is in the included file
+    (its name also ends with article.html, which once misled the line search)."""
+    path = edition / "theme/templates/_article.html"
+    line = path.read_text(encoding="utf-8").split("\n").index(
+        '{% if a.kicker %}<p class="kicker">{{ a.kicker | wbr }}</p>{% endif %}') + 1
+    edit(edition, "theme/templates/_article.html", "{{ a.kicker | wbr }}",
+         "{{ a.kicker | wbr }}{{ a.no_such_field }}")
+    edit(edition, "theme/templates/_article.html", "{% if a.kicker %}", "{% if true %}")
+    message = failure(edition, tmp_path / "site", strict=False)
+    assert f"theme/templates/_article.html:{line}: template error: " in message, message
+
+
 def test_two_pages_claiming_one_url_fail(edition: Path, tmp_path: Path) -> None:
     edit(edition, "data/columns.yaml", "金台潮声:\n",
          "重名:\n  kind: profile\n  slug: jintai-chaosheng\n金台潮声:\n")

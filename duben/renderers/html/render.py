@@ -7,6 +7,7 @@ same site works at a domain root, under a sub-path and from file://.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -245,7 +246,9 @@ def template_problem(exc: Exception, name: str, config: Config, problems: list[P
         problems.append(Problem(_template_path(config, exc.name or name), exc.lineno,
                                 f"template syntax: {exc.message}"))
     elif isinstance(exc, (TemplateError, TypeError, ValueError, AttributeError, KeyError)):
-        line = _template_line(exc, name)
+        name, line = _template_line(exc, config, name)
+        if line is None and not isinstance(exc, TemplateError):
+            return False  # raised in our code, not in a template: a bug to report as one
         problems.append(Problem(_template_path(config, name), line, f"template error: {exc}"))
     else:
         return False
@@ -260,14 +263,15 @@ def _template_path(config: Config, name: str) -> str:
         return str(path)
 
 
-def _template_line(exc: BaseException, name: str) -> int | None:
-    """The template line in the traceback Jinja rewrote to point at the template."""
-    tb, line = exc.__traceback__, None
+def _template_line(exc: BaseException, config: Config, name: str) -> tuple[str, int | None]:
+    """The template (its name in the theme) and line where the error happened: the last
+    frame in the traceback Jinja rewrote to point at a template file, which is an
+    included or extended one when the error is there (_article.html in article.html)."""
+    folder = os.path.normpath(config.theme_dir / "templates") + os.sep
+    tb, found = exc.__traceback__, (name, None)
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(name):
-            line = tb.tb_lineno
+        file = tb.tb_frame.f_code.co_filename
+        if file.startswith(folder):
+            found = (file[len(folder):].replace(os.sep, "/"), tb.tb_lineno)
         tb = tb.tb_next
-    return line
-
-
-
+    return found

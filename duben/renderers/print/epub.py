@@ -18,10 +18,11 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 
+from duben.errors import DubenError, Problem
 from duben.model.config import Config
 from duben.model.edition import Edition
 from duben.output import urls
-from duben.renderers.html.render import Site, make_env
+from duben.renderers.html.render import Site, make_env, template_problem
 from duben.renderers.print import DEFAULT_SCRIPT, in_every_script, read_theme_file
 from duben.renderers.print.epub_parts import cover_svg, fixed_zip
 from duben.renderers.print.view import print_edition
@@ -29,8 +30,15 @@ from duben.renderers.print.view import print_edition
 
 def render_epub(edition: Edition, config: Config) -> dict[str, tuple[bytes, str]]:
     """The EPUB in every script: the default at urls.edition_epub(), the others under
-    their prefix (zh-hant/print/duben.epub)."""
-    return in_every_script(edition, config, render_book)
+    their prefix (zh-hant/print/duben.epub). A theme template that fails is reported as
+    the site's pages report it (path:line), not as a crash."""
+    try:
+        return in_every_script(edition, config, render_book)
+    except Exception as exc:
+        problems: list[Problem] = []
+        if not template_problem(exc, "_article.html", config, problems):
+            raise
+        raise DubenError(problems) from None
 
 
 def render_book(edition: Edition, config: Config, script: str = DEFAULT_SCRIPT,
