@@ -8,12 +8,14 @@ held, by what it touched:
 - an article whose text changed but not its place (duben/model/patch.py): that one
   object is swapped into the Edition and its twin in each script, and the pages are
   listed again (0.1-0.3 s at 10,000 articles, where a full load takes 2-4 s);
+- an article moved to other tags, column or series (its page and position kept): the
+  held articles are indexed again, the neighbours only near it (0.3 s at 10,000);
 - a template or a static file: the pages are listed again with the new templates
   and static files (each template is compiled first, so a syntax error is reported
   at once and the last good ones stay in use);
-- anything else (an article added, removed or moved between groups, a page file,
-  the config, data/, a seed after `split`): the edition is loaded again, re-reading
-  only the content files that changed (the build cache is kept in memory).
+- anything else (an article added or removed, a page file, the config, data/, a
+  seed after `split`): the edition is loaded again, re-reading only the content
+  files that changed (the build cache is kept in memory).
 
 What every save would remake whole is left out, as in `serve` before: the search
 index, the EPUB, the PDFs and the one-page print edition. A change that fails to
@@ -42,7 +44,7 @@ from duben.output.cache import BuildCache
 from duben.output.linkcheck import check_links, scan
 from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, claim, static_files
-from duben.renderers.html.render import make_env, template_problem
+from duben.renderers.html.render import compile_templates, make_env
 from duben.renderers.scripts import ScriptEdition, in_scripts
 
 COLLECT = 100  # changes between two full garbage collections (0.2 s at 10,000 articles)
@@ -226,15 +228,7 @@ class Live:
         a broken one fails here, not on some page later."""
         specs, render = html_pages(scripts, config.base_url)
         for s in scripts:
-            env = make_env(s.config.theme_dir, s.convert)
-            for name in env.list_templates():
-                try:
-                    env.get_template(name)
-                except Exception as exc:
-                    problems: list[Problem] = []
-                    if not template_problem(exc, name, config, problems):
-                        raise
-                    raise DubenError(problems) from None
+            compile_templates(make_env(s.config.theme_dir, s.convert), config)
         files = self._static(config)
         if self.snapshot is None or [u for u, _ in self.snapshot.specs] != [s.url for s in specs]:
             claim([(s.url, s.origin) for s in specs], files)  # new URLs: none claimed twice
@@ -259,19 +253,37 @@ class Live:
         index = snapshot.paths.get(path)
         if index is None:
             return None
-        problems: list[Problem] = []
-        text = "".join(snapshot.render(index, problems))
+        text, problems = self._render(snapshot, path, index)
         if not problems:
-            if path.endswith(".html"):
-                self._check(snapshot, path, index, text)
             return text.encode("utf-8"), problems
         self._rendered_all = False
         before = self.previous
         if before is not None and (i := before.paths.get(path)) is not None:
-            text = "".join(before.render(i, older := []))
+            text, older = self._render(before, path, i)
             if not older:
                 return text.encode("utf-8"), problems
         return b"", problems
+
+    def check(self, stop: Callable[[], bool]) -> list[Problem] | None:
+        """Render every page of the current snapshot, as a build would: the problems of
+        its templates (each once), broken links warned of as pages shown are; None if
+        `stop()` turns true or the snapshot is replaced first (`serve` runs this after
+        a template or the config changes, between changes, so no page shown by chance
+        is the only one to tell of a broken template)."""
+        snapshot, found = self.snapshot, {}
+        for path, index in (snapshot.paths.items() if snapshot else ()):
+            if stop() or self.snapshot is not snapshot:
+                return None
+            for problem in self._render(snapshot, path, index)[1]:
+                found.setdefault(str(problem), problem)
+        return list(found.values())
+
+    def _render(self, snapshot: Snapshot, path: str, index: int) -> tuple[str, list[Problem]]:
+        problems: list[Problem] = []
+        text = "".join(snapshot.render(index, problems))
+        if not problems and path.endswith(".html"):
+            self._check(snapshot, path, index, text)
+        return text, problems
 
     def _check(self, snapshot: Snapshot, path: str, index: int, text: str) -> None:
         """Warn once of a broken link on a page shown (the build checks every page)."""

@@ -37,6 +37,9 @@ from duben.output import urls
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild: an editor's save-all is one change
 WATCHED = ("seeds", "content", "theme", "data", CONFIG_FILE)
+# Changes after which every page is rendered once, between changes (Preview.check): the
+# templates or the whole edition are new. After an article's edit, its page shows it.
+CHECKED = ("loaded", "relisted")
 
 
 class Preview:
@@ -46,7 +49,9 @@ class Preview:
                  log: Callable[[str], None] = lambda line: print(line, file=sys.stderr)):
         self.root, self.base_url, self.log = root, base_url, log
         self.live = Live(root, base_url, warn=lambda w: log(f"warning: {w}"))
-        self.errors: list[str] = []
+        self.errors: list[str] = []  # of the last change, which failed
+        self.page_errors: list[str] = []  # found by the last check of every page
+        self.checking = False  # a check of every page is due
         self.builds = 0
         self._changed = threading.Event()
         self._last_change = 0.0
@@ -80,6 +85,8 @@ class Preview:
                 run_split(self.root)
             how = self.live.update(() if everything else paths)
             self.errors = []
+            if how in CHECKED:
+                self.checking, self.page_errors = True, []
             if how == "loaded":
                 for w in self.live.snapshot.warnings if self.live.snapshot else ():
                     self.log(f"warning: {w}")
@@ -94,14 +101,30 @@ class Preview:
         self.builds += 1
 
     def run(self, reload: Callable[[], None]) -> None:
-        """Forever: wait for a change, let a burst settle, rebuild, reload."""
+        """Forever: wait for a change, let a burst settle, rebuild, reload; then, if the
+        templates or the edition changed, check every page until the next change."""
         while True:
+            if self.checking and self.check():
+                reload()  # to show what the check found
             self._changed.wait()
             while (quiet := time.monotonic() - self._last_change) < DEBOUNCE:
                 time.sleep(DEBOUNCE - quiet)
             self._changed.clear()  # a change from now on triggers one more round
             self.rebuild()
             reload()
+
+    def check(self) -> bool:
+        """Render every page (in this thread, between changes: a change stops it), as
+        a build would; True if it found template errors, now shown on every page."""
+        started = time.perf_counter()
+        found = self.live.check(stop=self._changed.is_set)
+        if found is None:
+            return False  # a change came first: its round checks again
+        self.checking = False
+        self.page_errors = [p.labelled("error") for p in found]
+        self.log(f"checked every page in {time.perf_counter() - started:.1f} s"
+                 + "".join(f"\n{line}" for line in self.page_errors))
+        return bool(found)
 
     def base_path(self) -> str:
         config = with_base_url(load_config(self.root), self.base_url)
@@ -140,7 +163,8 @@ class Preview:
     def _respond(self, start: Callable[..., Any], status: str, body: bytes, name: str,
                  problems: list[Problem]) -> list[bytes]:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        errors = self.errors + [p.labelled("error") for p in problems]
+        errors = self.errors + [p.labelled("error") for p in problems] + [
+            e for e in self.page_errors if e not in {p.labelled("error") for p in problems}]
         if self.live.snapshot is None and not errors:
             errors = ["(preview) the edition has not loaded yet"]
         if kind == "text/html" and errors:

@@ -206,3 +206,35 @@ def test_the_reload_comes_once_the_save_is_built(edition: Path, server: str) -> 
         next_reload()
         assert f"第{n}稿" in get(server + ARTICLE)[1]
         time.sleep(1.0)  # longer than livereload's own polling interval (0.8 s)
+
+
+def test_a_template_error_on_pages_not_shown_is_found_by_checking_every_page(
+        edition: Path) -> None:  # noqa: F811
+    """The preview renders a page when it is asked for; after a template changes it
+    also renders every page once, between changes, so a list template broken while
+    the tab shows an article is reported there and in the terminal all the same."""
+    from duben.serve import Preview
+
+    logged: list[str] = []
+    preview = Preview(edition, log=logged.append)
+    preview.rebuild()
+    assert preview.checking and preview.check() is False and not preview.page_errors
+    edit(edition, "theme/templates/group.html", "{{ group.name", "{{ group.no_such }}{{ group.name")
+    preview.changed([edition / "theme/templates/group.html"])
+    preview.rebuild()
+    article = get_in_process(preview, ARTICLE)
+    assert "duben-build-error" not in article  # the article page itself renders
+    preview._changed.set()  # a change pending: the check gives way to it
+    assert preview.check() is False and preview.checking
+    preview._changed.clear()
+    assert preview.check() is True
+    assert any(e.startswith("theme/templates/group.html:") for e in preview.page_errors)
+    assert "theme/templates/group.html:" in get_in_process(preview, ARTICLE)
+    assert any("group.html" in line for line in logged)
+
+
+def get_in_process(preview, path: str) -> str:
+    """A page as the preview's WSGI app serves it, without a server."""
+    app = preview.app("/duben/")
+    body = app({"PATH_INFO": path}, lambda status, headers: None)
+    return b"".join(body).decode("utf-8")

@@ -237,6 +237,20 @@ def collisions(claims: list[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
+def compile_templates(env: Environment, config: Config) -> None:
+    """Compile every template of the theme, so a syntax error is found before a page
+    needs the template; raise DubenError naming each broken one (path:line)."""
+    problems: list[Problem] = []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except Exception as exc:
+            if not template_problem(exc, name, config, problems):
+                raise
+    if problems:
+        raise DubenError(problems)
+
+
 def template_problem(exc: Exception, name: str, config: Config, problems: list[Problem]) -> bool:
     """Add the problem `exc` is in the theme (path:line); False if it is not one."""
     if isinstance(exc, TemplateNotFound):
