@@ -40,6 +40,7 @@ WATCHED = ("seeds", "content", "theme", "data", CONFIG_FILE)
 # Changes after which every page is rendered once, between changes (Preview.check): the
 # templates or the whole edition are new. After an article's edit, its page shows it.
 CHECKED = ("loaded", "relisted")
+CHECK_AFTER = 1.0  # seconds after a reload before that check starts
 
 
 class Preview:
@@ -104,7 +105,8 @@ class Preview:
         """Forever: wait for a change, let a burst settle, rebuild, reload; then, if the
         templates or the edition changed, check every page until the next change."""
         while True:
-            if self.checking and self.check():
+            # The check waits a moment, so the reloading tab is served first.
+            if self.checking and not self._changed.wait(CHECK_AFTER) and self.check():
                 reload()  # to show what the check found
             self._changed.wait()
             while (quiet := time.monotonic() - self._last_change) < DEBOUNCE:
