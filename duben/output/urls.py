@@ -107,14 +107,20 @@ def relative(from_url: str, to_url: str, anchor: str = "") -> str:
     path segments: this runs for every link of every page.
     """
     here = _folder(from_url)
-    there = output_path(to_url).split("/")
+    there = _segments(to_url)
     common = 0
     for a, b in zip(here, there):
         if a != b:
             break
         common += 1
-    href = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    href = "/".join([".."] * (len(here) - common) + list(there[common:])) or "."
     return f"{href}#{anchor}" if anchor else href
+
+
+@lru_cache(maxsize=65536)
+def _segments(url: str) -> tuple[str, ...]:
+    """The path segments of the file written for `url` (the same targets recur)."""
+    return tuple(output_path(url).split("/"))
 
 
 @lru_cache(maxsize=4096)
