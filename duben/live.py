@@ -78,7 +78,8 @@ class Live:
 
     def __init__(self, root: Path, base_url: str | None = None,
                  warn: Callable[[Problem], None] = lambda problem: None) -> None:
-        self.root, self.base_url, self.warn = root, base_url, warn
+        # Absolute, as the watcher names changed files (`serve` runs in "." by default).
+        self.root, self.base_url, self.warn = root.absolute(), base_url, warn
         self.memory = BuildCache(None, "")  # parsed articles by file, between loads
         self.snapshot: Snapshot | None = None
         # The snapshot before, while the current one has failed to render no page: a
@@ -95,7 +96,7 @@ class Live:
 
     def update(self, changed: Collection[Path] = ()) -> str:
         """Apply a change to the files `changed` (all of them if empty); return how
-        ("patched", "indexed", "relisted", "loaded"). On failure keep the last good
+        ("patched", "indexed", "relisted", "loaded", or "unchanged"). On failure keep the last good
         snapshot, record the problems in `problems`, and raise DubenError."""
         with self._lock:
             try:
@@ -103,6 +104,8 @@ class Live:
             except DubenError as exc:
                 self.problems = list(exc.problems)
                 raise
+            if how == "unchanged":  # the last change's problems, if any, still stand
+                return how
             if self._rendered_all:
                 self.previous = self.snapshot
             self.snapshot, self.problems, self._rendered_all = snapshot, [], True
@@ -118,7 +121,9 @@ class Live:
 
     def _apply(self, changed: set[Path]) -> tuple[str, Snapshot]:
         old = self.snapshot
-        kinds = {self._kind(p) for p in changed}
+        kinds = {self._kind(p) for p in changed} - {"ignored"}
+        if old is not None and changed and not kinds:
+            return "unchanged", old  # an editor's swap file, say: nothing to show
         if old is None or not changed or kinds - {"article", "template", "static"}:
             return "loaded", self._load()
         if "article" in kinds:

@@ -37,7 +37,7 @@ from duben.live import Live
 from duben.model.config import CONFIG_FILE, load_config
 from duben.output import urls
 
-DEBOUNCE = 0.05  # seconds of quiet before a rebuild: an editor's save-all is one change
+DEBOUNCE = 0.08  # seconds of quiet before a rebuild: an editor's save-all is one change
 WATCHED = ("seeds", "content", "theme", "data", CONFIG_FILE)
 # Changes after which every page is rendered once, between changes (Preview.check): the
 # templates or the whole edition are new. After an article's edit, its page shows it.
@@ -74,9 +74,9 @@ class Preview:
         self._last_change = time.monotonic()
         self._changed.set()
 
-    def rebuild(self) -> None:
+    def rebuild(self) -> str:
         """Split if a seed changed, then apply the changes; on failure keep the last good
-        edition and show why."""
+        edition and show why. Return how (live.Live.update), or "failed"."""
         started = time.perf_counter()
         with self._guard:
             paths, everything, resplit = self._pending, self._everything, self._resplit
@@ -87,21 +87,26 @@ class Preview:
 
                 run_split(self.root)
             how = self.live.update(() if everything else paths)
-            self.errors = []
+            if how != "unchanged":
+                self.errors = []
             if how in CHECKED:
                 self.checking, self.page_errors = True, []
             if how == "loaded":
                 for w in self.live.snapshot.warnings if self.live.snapshot else ():
                     self.log(f"warning: {w}")
-            self.log(f"{how} in {time.perf_counter() - started:.2f} s")
+            if how != "unchanged":
+                self.log(f"{how} in {time.perf_counter() - started:.2f} s")
         except DubenError as exc:
             self.errors = [p.labelled("error") for p in exc.problems]  # as the CLI shows them
             self.log("the change failed; still serving the last good edition:\n"
                      + "\n".join(self.errors))
+            how = "failed"
         except Exception as exc:  # noqa: BLE001 -- a bug must not stop the preview either
             self.errors = [f"internal error: {type(exc).__name__}: {exc}"]
             self.log(traceback.format_exc())
+            how = "failed"
         self.builds += 1
+        return how
 
     def run(self, reload: Callable[[], None]) -> None:
         """Forever: wait for a change, let a burst settle, rebuild, reload; then, if the
@@ -114,8 +119,8 @@ class Preview:
             while (quiet := time.monotonic() - self._last_change) < DEBOUNCE:
                 time.sleep(DEBOUNCE - quiet)
             self._changed.clear()  # a change from now on triggers one more round
-            self.rebuild()
-            reload()
+            if self.rebuild() != "unchanged":
+                reload()
 
     def check(self) -> bool:
         """Render every page (in this thread, between changes: a change stops it), as
@@ -245,6 +250,7 @@ def serve(root: Path, *, port: int, host: str, base_url: str | None = None) -> N
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
+    root = root.absolute()  # the watcher names changed files by absolute paths
     preview = Preview(root, base_url)
     preview.rebuild()  # a failure is shown on every page until a change fixes it
     try:

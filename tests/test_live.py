@@ -203,3 +203,31 @@ def test_neighbours_computed_again_only_near_a_moved_article_equal_all_computed_
         assert again == whole and sorted(map(str, warned)) == sorted(map(str, all_warnings))
         assert dict(again.neighbours) == dict(whole.neighbours)
         held, warnings = again, warned
+
+
+def test_a_project_opened_as_the_current_folder_takes_saves_named_by_absolute_paths(
+        edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """`serve` runs with --root . by default, and the watcher names the changed file by
+    its absolute path: the save is applied in place, not failed as a path mismatch."""
+    monkeypatch.chdir(edition)
+    live = Live(Path("."))
+    live.update()
+    edit(edition, COMMENTARY, "title: ", "title: 新")
+    assert live.update({edition.resolve() / COMMENTARY}) == "patched"
+    edit(edition, COMMENTARY, "tags:\n", "tags:\n- 新标签\n")
+    assert live.update({edition.resolve() / COMMENTARY}) == "indexed"
+
+
+def test_an_editors_swap_file_beside_the_articles_changes_nothing(edition: Path) -> None:  # noqa: F811
+    """Saving an article in vim writes .swp files beside it: they are not articles, so
+    the edition is not loaded again for them, and a failed change still stands."""
+    live = Live(edition)
+    live.update()
+    held = live.snapshot
+    swap = edition / "content/100_fixturea/.03-zuofeng-jianshe.md.swp"
+    swap.write_bytes(b"\0vim swap")
+    assert live.update({swap}) == "unchanged" and live.snapshot is held
+    edit(edition, COMMENTARY, "kind: ", "kind: [")
+    with pytest.raises(DubenError):
+        live.update({edition / COMMENTARY})
+    assert live.update({swap}) == "unchanged" and live.problems  # still broken
