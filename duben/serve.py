@@ -87,14 +87,13 @@ class Preview:
 
                 run_split(self.root)
             how = self.live.update(() if everything else paths)
-            if how != "unchanged":
-                self.errors = []
             if how in CHECKED:
                 self.checking, self.page_errors = True, []
             if how == "loaded":
                 for w in self.live.snapshot.warnings if self.live.snapshot else ():
                     self.log(f"warning: {w}")
-            if how != "unchanged":
+            if how != "unchanged":  # (after a swap file, the last failure still stands)
+                self.errors = []
                 self.log(f"{how} in {time.perf_counter() - started:.2f} s")
         except DubenError as exc:
             self.errors = [p.labelled("error") for p in exc.problems]  # as the CLI shows them
