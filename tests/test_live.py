@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,51 @@ def test_an_editors_swap_file_beside_the_articles_changes_nothing(edition: Path)
     with pytest.raises(DubenError):
         live.update({edition / COMMENTARY})
     assert live.update({swap}) == "unchanged" and live.problems  # still broken
+
+
+def test_a_long_editing_session_ends_where_a_build_of_its_files_would(
+        edition: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Forty random saves (text, title, kicker, tags, column, an article removed and
+    put back), each applied in place as `serve` applies it, in both scripts: every
+    few saves, and at the end, the live edition shows what `build` writes."""
+    rng = random.Random(3)
+    live = Live(edition)
+    live.update()
+    files = sorted((edition / "content").glob("*/*.md"))
+    texts = {f: f.read_text(encoding="utf-8") for f in files}
+    removed: list[Path] = []
+    hows: list[str] = []
+
+    def with_tags(text: str, tags: list[str]) -> str:
+        block = "tags:\n" + "".join(f"- {t}\n" for t in tags) if tags else "tags: []\n"
+        return re.sub(r"^tags:.*?(?=^slug:)", lambda _: block, text, count=1,
+                      flags=re.MULTILINE | re.DOTALL)
+
+    def column(text: str, name: str) -> str:
+        line = next(x for x in text.split("\n") if x.startswith("column:"))
+        return text.replace(line, f"column: {name}", 1)
+
+    edits = [
+        lambda t: t.rstrip("\n") + f"\n\n新的一段{rng.randint(1, 99)}。\n",
+        lambda t: t.replace("title: ", f"title: 改{rng.randint(1, 9)}", 1),
+        lambda t: t.replace("kicker: null", "kicker: 引题——", 1),
+        lambda t: with_tags(t, rng.sample(["基层党建", "重庆", "江苏", "产业链党建", "新词"],
+                                          rng.randint(0, 3))),
+        lambda t: column(t, rng.choice(["null", "金台潮声", "我是党员，我在岗位"])),
+    ]
+    for n in range(1, 41):
+        if removed and rng.random() < 0.3:
+            path = removed.pop()
+            path.write_text(texts[path], encoding="utf-8")
+        elif not removed and rng.random() < 0.1:
+            path = rng.choice([f for f in files if "gongyi" not in f.name])
+            path.unlink()
+            removed.append(path)
+        else:
+            path = rng.choice([f for f in files if f not in removed])
+            texts[path] = rng.choice(edits)(texts[path])
+            path.write_text(texts[path], encoding="utf-8")
+        hows.append(live.update({path}))
+        if n % 10 == 0:
+            assert shown(live) == preview_of(edition, tmp_path / f"s{n}"), n
+    assert {"patched", "indexed", "loaded"} <= set(hows), hows  # every way was taken
