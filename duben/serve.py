@@ -38,7 +38,8 @@ from duben.model.config import CONFIG_FILE, load_config
 from duben.output import urls
 
 DEBOUNCE = 0.08  # seconds of quiet before a rebuild: an editor's save-all is one change
-WATCHED = ("seeds", "content", "theme", "data", CONFIG_FILE)
+FOLDERS = ("seeds", "content", "theme", "data")
+WATCHED = (*FOLDERS, CONFIG_FILE)
 # Changes after which every page is rendered once, between changes (Preview.check): the
 # templates or the whole edition are new. After an article's edit, its page shows it.
 CHECKED = ("loaded", "relisted")
@@ -209,26 +210,47 @@ def _watch(root: Path, preview: Preview) -> None:
     """Report every change under the watched names to the preview, as the kernel tells
     watchfiles (inotify on Linux) rather than by polling: livereload's watcher stat-ed
     every file of the project each time it looked (0.3 s at 10,000 articles), so a
-    save waited up to a second to be seen. The folders are watched with everything in
-    them; the project folder itself only for the config file."""
+    save waited up to a second to be seen.
+
+    Each folder is watched with everything in it, and the project folder itself (not
+    its contents) for the config file and for the folders themselves: `split`
+    replaces content/ whole (a new folder renamed into place), and a watch follows
+    the folder it was set on, not the name. A folder that appears under a watched
+    name is watched anew, and everything is read again."""
     from watchfiles import watch
 
-    folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
-    seeds = root / "seeds"
+    watchers: dict[str, threading.Event] = {}  # folder name -> the stop of its watcher
 
-    def folders_changed() -> None:
-        for changes in watch(*folders, debounce=20, step=20, raise_interrupt=False):
-            changed = [Path(p) for _, p in changes]
-            preview.changed(changed, any(p.is_relative_to(seeds) for p in changed))
+    def follow(name: str) -> None:
+        if name in watchers:
+            watchers[name].set()  # its folder is gone: stop watching it
+        stop = watchers[name] = threading.Event()
 
-    def config_changed() -> None:
+        def run() -> None:
+            for changes in watch(root / name, debounce=20, step=20, raise_interrupt=False,
+                                 stop_event=stop):
+                preview.changed([Path(p) for _, p in changes], seeds=name == "seeds")
+
+        threading.Thread(target=run, daemon=True).start()
+
+    for name in FOLDERS:
+        if (root / name).is_dir():
+            follow(name)
+
+    def top() -> None:
         for changes in watch(root, recursive=False, debounce=20, step=20,
                              raise_interrupt=False,
-                             watch_filter=lambda _, path: Path(path).name == CONFIG_FILE):
-            preview.changed([Path(p) for _, p in changes])
+                             watch_filter=lambda _, path: Path(path).name in WATCHED):
+            for _, path in changes:
+                name = Path(path).name
+                if name == CONFIG_FILE:
+                    preview.changed([Path(path)])
+                    continue
+                if (root / name).is_dir():
+                    follow(name)  # a folder put in place (again)
+                preview.changed(seeds=name == "seeds")  # anything in it may have changed
 
-    for watcher in ([folders_changed] if folders else []) + [config_changed]:
-        threading.Thread(target=watcher, daemon=True).start()
+    threading.Thread(target=top, daemon=True).start()
 
 
 def _with_banner(body: bytes, errors: list[str]) -> bytes:

@@ -238,3 +238,19 @@ def get_in_process(preview, path: str) -> str:
     app = preview.app("/duben/")
     body = app({"PATH_INFO": path}, lambda status, headers: None)
     return b"".join(body).decode("utf-8")
+
+
+def test_saves_are_seen_after_content_is_replaced_whole(edition: Path, server: str) -> None:  # noqa: F811
+    """`split` replaces content/ in one step (a new folder renamed into place); the
+    preview follows the new folder: a later save is still shown."""
+    import shutil
+
+    staged = edition / ".content-staged"
+    shutil.copytree(edition / "content", staged)
+    (edition / "content").rename(edition / ".content-old")
+    staged.rename(edition / "content")
+    shutil.rmtree(edition / ".content-old")
+    time.sleep(0.5)
+    edit(edition, COMMENTARY, "title: ", "title: 换了文件夹之后")
+    wait_for(lambda: "换了文件夹之后" in get(server + ARTICLE)[1], "the save after the swap",
+             timeout=15)
