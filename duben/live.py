@@ -144,20 +144,25 @@ class Live:
 
     def _kind(self, path: Path) -> str:
         """What a changed path is to the preview."""
+        path = path.resolve()
+        theme = self.theme_dir().resolve()  # (it may lie outside the project)
+        if path.is_relative_to(theme) and len(path.relative_to(theme).parts) >= 2:
+            folder = path.relative_to(theme).parts[0]
+            return {"templates": "template", "static": "static"}.get(folder, "other")
         try:
-            rel = path.resolve().relative_to(self.root.resolve())
-        except (OSError, ValueError):
+            rel = path.relative_to(self.root.resolve())
+        except ValueError:
             return "other"
         parts = rel.parts
         if len(parts) == 3 and parts[0] == "content" and rel.suffix == ".md":
             return "article"
-        if len(parts) >= 3 and parts[:2] == ("theme", "templates"):
-            return "template"
-        if len(parts) >= 3 and parts[:2] == ("theme", "static"):
-            return "static"
         if parts[0] == "content" and rel.name != PAGE_FILE and rel.suffix != ".md":
             return "ignored"  # an editor's swap or backup file beside the articles
         return "other"
+
+    def theme_dir(self) -> Path:
+        """The theme the edition is rendered with (`theme:` in duben.yaml)."""
+        return self.snapshot.config.theme_dir if self.snapshot else self.root / "theme"
 
     def _patch(self, old: Snapshot, files: set[Path]) -> Snapshot | None:
         """The snapshot with these articles' new text, or None when one of them was

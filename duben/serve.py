@@ -219,23 +219,27 @@ def _watch(root: Path, preview: Preview) -> None:
     name is watched anew, and everything is read again."""
     from watchfiles import watch
 
-    watchers: dict[str, threading.Event] = {}  # folder name -> the stop of its watcher
+    watchers: dict[Path, threading.Event] = {}  # folder -> the stop of its watcher
 
-    def follow(name: str) -> None:
-        if name in watchers:
-            watchers[name].set()  # its folder is gone: stop watching it
-        stop = watchers[name] = threading.Event()
+    def follow(folder: Path) -> None:
+        if folder in watchers:
+            watchers[folder].set()  # the folder under this name is gone: stop watching it
+        stop = watchers[folder] = threading.Event()
 
         def run() -> None:
-            for changes in watch(root / name, debounce=20, step=20, raise_interrupt=False,
+            for changes in watch(folder, debounce=20, step=20, raise_interrupt=False,
                                  stop_event=stop):
-                preview.changed([Path(p) for _, p in changes], seeds=name == "seeds")
+                preview.changed([Path(p) for _, p in changes], seeds=folder.name == "seeds"
+                                and folder.parent == root)
 
         threading.Thread(target=run, daemon=True).start()
 
     for name in FOLDERS:
         if (root / name).is_dir():
-            follow(name)
+            follow(root / name)
+    theme = preview.live.theme_dir().absolute()  # a theme outside the project, shared
+    if theme.is_dir() and not theme.is_relative_to(root):
+        follow(theme)
 
     def top() -> None:
         for changes in watch(root, recursive=False, debounce=20, step=20,
@@ -247,7 +251,7 @@ def _watch(root: Path, preview: Preview) -> None:
                     preview.changed([Path(path)])
                     continue
                 if (root / name).is_dir():
-                    follow(name)  # a folder put in place (again)
+                    follow(root / name)  # a folder put in place (again)
                 preview.changed(seeds=name == "seeds")  # anything in it may have changed
 
     threading.Thread(target=top, daemon=True).start()

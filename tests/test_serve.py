@@ -57,16 +57,8 @@ def start(root: Path) -> tuple[subprocess.Popen[bytes], str]:
 @pytest.fixture
 def server(edition: Path) -> Iterator[str]:  # noqa: F811
     proc, base = start(edition)
-
-    def up() -> bool:
-        try:
-            return get(base + ARTICLE)[0] == 200
-        except OSError:
-            assert proc.poll() is None, "the server stopped"
-            return False
-
     try:
-        wait_for(up, "the server to start")
+        wait_for(lambda: _up(base, proc), "the server to start")
         yield base
     finally:
         proc.terminate()
@@ -254,3 +246,33 @@ def test_saves_are_seen_after_content_is_replaced_whole(edition: Path, server: s
     edit(edition, COMMENTARY, "title: ", "title: 换了文件夹之后")
     wait_for(lambda: "换了文件夹之后" in get(server + ARTICLE)[1], "the save after the swap",
              timeout=15)
+
+
+def test_a_theme_shared_from_outside_the_project_is_watched(edition: Path,  # noqa: F811
+                                                            tmp_path: Path) -> None:
+    """Editions of an archive may share one theme (`theme:` an absolute path): a
+    template saved there is shown too."""
+    shared = tmp_path / "shared-theme"
+    (edition / "theme").rename(shared)
+    config = edition / "duben.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "theme: theme", f"theme: {shared}"), encoding="utf-8")
+    proc, base = start(edition)
+    try:
+        wait_for(lambda: _up(base, proc), "the server to start")
+        template = shared / "templates" / "article.html"
+        template.write_text(template.read_text(encoding="utf-8").replace(
+            "{% block main %}", "{% block main %}<p>共用的主题</p>", 1), encoding="utf-8")
+        wait_for(lambda: "共用的主题" in get(base + ARTICLE)[1], "the template change",
+                 timeout=15)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _up(base: str, proc: subprocess.Popen[bytes]) -> bool:
+    try:
+        return get(base + ARTICLE)[0] == 200
+    except OSError:
+        assert proc.poll() is None, "the server stopped"
+        return False
