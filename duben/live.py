@@ -5,21 +5,18 @@ keeps the loaded Edition (in every script) and the page specs, and renders a pag
 when the browser asks for it (about a millisecond). A change is applied to what is
 held, by what it touched:
 
-- an article whose text changed but not its place (duben/model/patch.py): that one
-  object is swapped into the Edition and its twin in each script, and the pages are
-  listed again (0.1-0.3 s at 10,000 articles, where a full load takes 2-4 s);
-- an article moved to other tags, column or series (its page and position kept): the
+- an article's text, not its place, changed (model/patch.py): that object is swapped
+  into the Edition in each script and the pages are listed again (0.2 s at 10,000);
+- an article moved to other tags, column or series (page and position kept): the
   held articles are indexed again, the neighbours only near it (0.3 s at 10,000);
-- a template or a static file: the pages are listed again with the new templates
-  and static files (each template is compiled first, so a syntax error is reported
-  at once and the last good ones stay in use);
+- a template or a static file: the pages are listed again (each template compiled
+  first: a syntax error is reported at once and the last good ones stay in use);
 - anything else (an article added or removed, a page file, the config, data/, a
-  seed after `split`): the edition is loaded again, re-reading only the content
-  files that changed (the build cache is kept in memory).
+  seed after `split`): the edition is loaded again, only changed files re-read.
 
-What every save would remake whole is left out, as in `serve` before: the search
-index, the EPUB, the PDFs and the one-page print edition. A change that fails to
-load keeps the last good edition; its problems are shown until the next good load.
+What every save would remake whole is left out: the search index, the EPUB, the
+PDFs and the one-page print edition. A change that fails to load keeps the last
+good edition; its problems are shown until the next good load.
 """
 from __future__ import annotations
 
@@ -95,8 +92,8 @@ class Live:
     # -- changes -------------------------------------------------------------------
 
     def update(self, changed: Collection[Path] = ()) -> str:
-        """Apply a change to the files `changed` (all of them if empty); return how
-        ("patched", "indexed", "relisted", "loaded", or "unchanged"). On failure keep the last good
+        """Apply a change to the files `changed` (all if empty); return how: "patched",
+        "indexed", "relisted", "loaded" or "unchanged". On failure keep the last good
         snapshot, record the problems in `problems`, and raise DubenError."""
         with self._lock:
             try:
@@ -109,9 +106,8 @@ class Live:
             if self._rendered_all:
                 self.previous = self.snapshot
             self.snapshot, self.problems, self._rendered_all = snapshot, [], True
-            # The edition lives on: later collections need not walk it. An edition
-            # replaced is freed by reference counting; the few cycles a change leaves
-            # (tens of objects) are collected every COLLECT changes.
+            # The edition lives on: collections need not walk it (a replaced one is freed
+            # by reference counting; a change's few cycles are collected every COLLECT).
             self._changes += 1
             if self._changes % COLLECT == 0:
                 gc.unfreeze()
@@ -275,11 +271,10 @@ class Live:
         return b"", problems
 
     def check(self, stop: Callable[[], bool]) -> list[Problem] | None:
-        """Render every page of the current snapshot, as a build would: the problems of
-        its templates (each once), broken links warned of as pages shown are; None if
-        `stop()` turns true or the snapshot is replaced first (`serve` runs this after
-        a template or the config changes, between changes, so no page shown by chance
-        is the only one to tell of a broken template)."""
+        """Render every page of the current snapshot, as a build would: its templates'
+        problems (each once; broken links are warned of as on pages shown); None if
+        `stop()` turns true or the snapshot is replaced first. (`serve` runs this
+        between changes, so a broken template is told of on any page.)"""
         snapshot, found = self.snapshot, {}
         for path, index in (snapshot.paths.items() if snapshot else ()):
             if stop() or self.snapshot is not snapshot:
