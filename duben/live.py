@@ -30,7 +30,7 @@ from pathlib import Path
 
 from duben.build import html_pages, load, with_base_url
 from duben.errors import DubenError, Problem
-from duben.model.checks import check_references
+from duben.model.checks import rechecked
 from duben.model.config import Config, load_config
 from duben.model.edition import Edition, edition_of
 from duben.model.pages import PAGE_FILE, with_page_facts
@@ -170,8 +170,7 @@ class Live:
             before = find_article(scripts[0].edition, shown)
             if before is None or path.is_symlink() or not path.is_file():
                 return None  # (the full load checks where a link leads)
-            after = self.memory.load_article(path, self.root)  # path:line errors raise
-            self.memory.articles[shown] = self.memory.fresh_articles.pop(shown)
+            after = self.memory.reload(path, self.root)  # path:line errors raise
             if not same_place(before, after):
                 return None
             if exceptions is None and len(scripts) > 1:
@@ -181,8 +180,7 @@ class Live:
                     s.edition, find_article(s.edition, shown),
                     after if s.convert is None else to_variant(after, s.script, exceptions)))
                 for s in scripts)
-            warnings = [w for w in warnings if w.path != shown]
-            warnings += check_references([after], old.config)
+            warnings = rechecked(warnings, [after], old.config)
         return self._listed(old.config, scripts, tuple(warnings))
 
     def _reindex(self, old: Snapshot, files: set[Path]) -> Snapshot | None:
@@ -198,8 +196,7 @@ class Live:
         for shown, entry in held.items():
             path = changed.get(shown)
             if path is not None:
-                articles.append(self.memory.load_article(path, self.root))  # errors raise
-                held[shown] = self.memory.fresh_articles.pop(shown)
+                articles.append(self.memory.reload(path, self.root))  # errors raise
                 slugs.add(articles[-1].slug)
             else:
                 articles.append(entry[3])

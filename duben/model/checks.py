@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from duben.errors import Problem
@@ -103,3 +104,11 @@ def _check_file(a: Article, root: Path) -> list[Problem]:
             problems.append(_problem(a, root, "corrections", f"correction {n}: the corrected "
                                      f"text {c.now!r} is not in the article", item=c.now))
     return problems
+
+
+def rechecked(warnings: Iterable[Problem], articles: list[Article],
+              config: Config) -> list[Problem]:
+    """`warnings` with those of `articles` made again (each warning of check_references
+    names its own article's file): what `serve` does after a save, not the whole corpus."""
+    paths = {a.path for a in articles}
+    return [w for w in warnings if w.path not in paths] + check_references(articles, config)

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from duben.errors import DubenError, Problem
 from duben.model.article import Article, load_article
-from duben.model.checks import check_references, check_unique
+from duben.model.checks import check_references, check_unique, rechecked
 from duben.model.config import Config, PageInfo, Term
 from duben.model.neighbours import Neighbours, affected, member_index, neighbours_of
 from duben.paths import project_files
@@ -111,13 +111,8 @@ def edition_of(articles: list[Article], config: Config, problems: Iterable[Probl
     problems = [*problems, *check_unique(articles, config.root)]
     if problems:
         raise DubenError(problems)
-    if warned is None:
-        warnings = check_references(articles, config)
-    else:
-        again = [a for a in articles if a.slug in changed]
-        paths = {a.path for a in again}
-        warnings = [w for w in warned if w.path not in paths]
-        warnings += check_references(again, config)
+    warnings = (check_references(articles, config) if warned is None else
+                rechecked(warned, [a for a in articles if a.slug in changed], config))
     return _index(articles, config, before, changed), warnings
 
 

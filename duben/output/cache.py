@@ -114,6 +114,14 @@ class BuildCache:
                                       _seed_stat(root, article))
         return article
 
+    def reload(self, path: Path, root: Path) -> Article:
+        """One file read again (if changed) and kept at once, outside any build:
+        `serve` applies a save to the edition it holds."""
+        article = self.load_article(path, root)
+        shown = str(path.relative_to(root))
+        self.articles[shown] = self.fresh_articles.pop(shown)
+        return article
+
     def reusable(self, out: Path, path: str, fingerprint: str) -> Entry | None:
         """The entry of an output file that is still right and still untouched in `out`."""
         entry = self.pages.get(path)
