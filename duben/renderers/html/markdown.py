@@ -26,6 +26,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from duben.model.body import MAX_NESTING
 from duben.renderers.html.breaks import word_end
+from duben.renderers.html.plain import plain_html
 
 # What the marker after a corrected passage says, by certainty: [2], [3疑], [4存疑].
 MARK_SUFFIX = {"sure": "", "conjecture": "疑", "unresolved": "存疑"}
@@ -169,6 +170,9 @@ def render_body(text: str, corrections: Sequence[str] = (), prefix: str = "",
 
 @lru_cache(maxsize=512)
 def _render_once(text: str, corrections: tuple[str, ...], kinds: tuple[str, ...]) -> Body:
+    plain = None if corrections else plain_html(text, "\0")  # most bodies: no parse
+    if plain is not None:
+        return Body(plain[0], tuple(Heading(*h) for h in plain[1]), frozenset())
     env: dict[str, Any] = {"corrections": corrections, "prefix": "\0", "kinds": kinds}
     html = md.render(text, env)
     return Body(html, tuple(env.get("toc", ())), frozenset(env.get("placed", ())))
