@@ -142,6 +142,19 @@ def test_link_scan_reads_our_markup_like_a_parser() -> None:
         (6, "x/static/x.svg", "", "static/x.svg")]
 
 
+def test_link_scan_resolves_links_to_the_site_root_from_any_depth() -> None:
+    """'../../' from a page two folders down is the home page (index.html), with or
+    without a fragment or query; it was once taken for a file named 'page'."""
+    from duben.output.linkcheck import scan
+
+    html = ('<a href="../../">首页</a><a href="../../#top">顶</a><a href="../../?q=1">搜</a>'
+            '<a href="../../tags/">标签</a><a href="../">上级</a>')
+    page = scan(html, "articles/a/index.html", "https://example.org/")
+    assert [t[:2] for t in page.targets] == [
+        ("index.html", ""), ("index.html", "top"), ("index.html", ""),
+        ("tags/index.html", ""), ("articles/index.html", "")]
+
+
 def test_the_template_environment_is_reused_until_a_template_changes(tmp_path: Path) -> None:
     """serve rebuilds with the same compiled templates, but never with stale ones,
     whether the changed template is at the top or in a sub-folder."""
