@@ -21,7 +21,7 @@ from duben.output.cache import (
     stats,
 )
 from duben.output.linkcheck import check_links
-from duben.output.stream import Render, workers_wanted
+from duben.output.stream import Render, fork_map, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
 from duben.renderers import available, default_renderers
@@ -88,7 +88,10 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_pages(store)
     edition, warnings = load(config, store, workers or workers_wanted(len(inputs)))
     config = with_print_decided(config, len(edition.articles))  # `print: auto`, by size
-    specs, render = (html_pages(in_scripts(edition, config), config.base_url)
+    scripts = in_scripts(edition, config)
+    if "html" in renderers:
+        warm_headlines(scripts, workers or workers_wanted(len(inputs)))
+    specs, render = (html_pages(scripts, config.base_url)
                      if "html" in renderers else ([], None))
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)
@@ -166,6 +169,16 @@ def html_pages(scripts: tuple[ScriptEdition, ...], base_url: str) -> tuple[list[
         return render_chunks(*makers[i], problems)
 
     return specs, render
+
+
+def warm_headlines(scripts: tuple[ScriptEdition, ...], workers: int) -> None:
+    """Segment every headline once, on every core, before the render processes fork
+    (they inherit the result); one process segments them as it renders."""
+    from duben.renderers.html.breaks import break_points, headlines, learn
+
+    if workers > 1:
+        texts = headlines(s.edition for s in scripts)
+        learn(dict(zip(texts, fork_map(break_points, texts, workers))))
 
 
 def _data(root: Path) -> bytes:

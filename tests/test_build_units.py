@@ -194,3 +194,33 @@ def test_print_takes_true_false_or_auto() -> None:
     with pytest.raises(DubenError) as info:
         parse_config(CONFIG + "print: sometimes\n", ROOT)
     assert "duben.yaml:5: print: must be true or false or auto" in str(info.value)
+
+
+def test_headlines_segmented_ahead_are_the_ones_wbr_breaks() -> None:
+    """build segments every headline once over the cores (build.warm_headlines); the
+    render processes then break exactly those texts with what was learnt."""
+    from duben.build import warm_headlines
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+    from duben.renderers.html import breaks
+    from duben.renderers.scripts import in_scripts
+
+    config = load_config(Path(__file__).resolve().parents[1])  # the real edition
+    scripts = in_scripts(load_edition(config)[0], config)
+    edition = scripts[0].edition
+    texts = breaks.headlines([edition])
+    assert len(texts) == len(set(texts))
+    assert {a.title for a in edition.articles} <= set(texts)
+    assert {a.kicker for a in edition.articles if a.kicker} <= set(texts)
+    assert {s.name for s in edition.series} <= set(texts)
+    expected = {t: breaks._break_points(t)
+                for t in breaks.headlines(s.edition for s in scripts)}
+    assert set(texts) < set(expected)  # and the other script's
+    breaks._LEARNT.clear()
+    try:
+        warm_headlines(scripts, 2)
+        assert breaks._LEARNT == expected and any(expected.values())
+        breaks.learn({"党建引领": (1,)})  # what is learnt is what wbr uses
+        assert str(breaks.wbr.__wrapped__("党建引领")) == "党<wbr>建引领"
+    finally:
+        breaks._LEARNT.clear()

@@ -21,7 +21,6 @@ MAX_NESTING = 20  # markdown-it's own default for the commonmark preset
 _PROBE_NESTING = MAX_NESTING + 2
 
 
-_PREFIX = re.compile(r"[ \t>*+\-0-9.)]*")
 # Each nesting level a line opens costs its prefix at least half a column: a quote is
 # '>' (one level, one column), a list two levels (list, item) for at least two columns
 # of marker or indent. A tab counts as four columns. Below this, no line can open blocks
@@ -29,9 +28,9 @@ _PREFIX = re.compile(r"[ \t>*+\-0-9.)]*")
 _DEEP_PREFIX = MAX_NESTING // 2
 
 
-def _may_nest_deep(line: str) -> bool:
-    prefix = _PREFIX.match(line)
-    return prefix is not None and len(prefix.group().expandtabs(4)) >= _DEEP_PREFIX
+# Lines whose prefix is long enough to be worth measuring (three tabs reach 12 columns):
+# found in one pass over the body, since nearly every line starts with a Han character.
+_LONG_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{3,}", re.MULTILINE)
 
 
 @cache
@@ -43,12 +42,13 @@ def nesting_problems(lines: list[str], first_line: int, path: str) -> list[Probl
     """An error at the first line whose blocks nest deeper than MAX_NESTING, if any.
 
     `lines` are the file's lines after the front matter; `first_line` is the file line
-    number of lines[0]. Parsed only when some line could open that many blocks (see
-    _may_nest_deep): a full parse here cost as much as rendering the body.
+    number of lines[0]. Parsed only when some line's prefix of markers and indentation
+    could open that many blocks: a full parse here cost as much as rendering the body.
     """
-    if not any(_may_nest_deep(line) for line in lines):
+    text = "\n".join(lines)
+    if all(len(m.group().expandtabs(4)) < _DEEP_PREFIX for m in _LONG_PREFIX.finditer(text)):
         return []
-    for token in _probe().parse("\n".join(lines)):
+    for token in _probe().parse(text):
         if token.level > MAX_NESTING and token.map:
             return [Problem(path, first_line + token.map[0], f"Markdown nested more than "
                             f"{MAX_NESTING} levels deep (quotes, lists); the text below that "

@@ -174,7 +174,7 @@ def _ids(html: str, lower: bool = False) -> Iterator[str]:
                 yield unescape(value)
 
 
-@lru_cache(maxsize=16384)  # the tags every page repeats, and each article's link
+@lru_cache(maxsize=1 << 16)  # the tags every page repeats, and each article's links
 def _link_of(tag: str) -> str | None:
     """The link a start tag makes (its href, src or action), or None (none; canonical)."""
     parts = _TAG_PARTS.fullmatch(tag)
@@ -197,7 +197,7 @@ def _path_of(link: str) -> str:
     return link.partition("#")[0].partition("?")[0]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 16)  # each article is linked from many pages
 def _resolve_from(folder: str, target: str, base_url: str) -> tuple[str, str] | None:
     """_resolve for a link with a path, which names the same file from any page of
     `folder` (a page's folder with its '/', or "" at the root)."""
