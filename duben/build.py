@@ -89,7 +89,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
     edition, warnings = load(config, store, workers or workers_wanted(len(inputs)))
     config = with_print_decided(config, len(edition.articles))  # `print: auto`, by size
     scripts = in_scripts(edition, config)
-    if "html" in renderers:
+    if "html" in renderers and not (store.enabled and store.pages):  # every page to render
         warm_headlines(scripts, workers or workers_wanted(len(inputs)))
     specs, render = (html_pages(scripts, config.base_url)
                      if "html" in renderers else ([], None))
@@ -173,7 +173,8 @@ def html_pages(scripts: tuple[ScriptEdition, ...], base_url: str) -> tuple[list[
 
 def warm_headlines(scripts: tuple[ScriptEdition, ...], workers: int) -> None:
     """Segment every headline once, on every core, before the render processes fork
-    (they inherit the result); one process segments them as it renders."""
+    (they inherit the result); one process segments them as it renders. For a build
+    that renders every page: one that reuses pages segments only what it renders."""
     from duben.renderers.html.breaks import break_points, headlines, learn
 
     if workers > 1:
