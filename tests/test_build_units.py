@@ -220,7 +220,8 @@ def test_headlines_segmented_ahead_are_the_ones_wbr_breaks() -> None:
     try:
         warm_headlines(scripts, 2)
         assert breaks._LEARNT == expected and any(expected.values())
-        breaks.learn({"党建引领": (1,)})  # what is learnt is what wbr uses
+        breaks.learn({"党建引领": (1,)})  # what is learnt is what wbr uses, and replaces
         assert str(breaks.wbr.__wrapped__("党建引领")) == "党<wbr>建引领"
+        assert breaks._LEARNT == {"党建引领": (1,)}
     finally:
         breaks._LEARNT.clear()

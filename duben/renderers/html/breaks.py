@@ -61,7 +61,9 @@ _LEARNT: dict[str, tuple[int, ...]] = {}
 def learn(points: dict[str, tuple[int, ...]]) -> None:
     """Take break points worked out elsewhere (by `break_points`, on every core before
     the pages are rendered: each render process would otherwise segment every
-    headline of the lists it renders, all of them twice over)."""
+    headline of the lists it renders, all of them twice over). They replace those of
+    the last build, so a long-lived process holds one edition's."""
+    _LEARNT.clear()
     _LEARNT.update(points)
 
 
