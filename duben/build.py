@@ -86,11 +86,12 @@ def build_site(root: Path, out: Path, *, strict: bool,
     if memory is None:
         load_articles(store)
         load_pages(store)
-    edition, warnings = load(config, store, workers or workers_wanted(len(inputs)))
+    jobs = workers or workers_wanted(len(inputs))      # for loading; pages decide their own
+    edition, warnings = load(config, store, jobs)
     config = with_print_decided(config, len(edition.articles))  # `print: auto`, by size
     scripts = in_scripts(edition, config)
     if "html" in renderers and not (store.enabled and store.pages):  # every page to render
-        warm_headlines(scripts, workers or workers_wanted(len(inputs)))
+        warm_headlines(scripts, jobs)
     specs, render = (html_pages(scripts, config.base_url)
                      if "html" in renderers else ([], None))
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
