@@ -225,3 +225,34 @@ def test_headlines_segmented_ahead_are_the_ones_wbr_breaks() -> None:
         assert breaks._LEARNT == {"党建引领": (1,)}
     finally:
         breaks._LEARNT.clear()
+
+
+def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
+    """fragments.item renders _item.html once an article and puts in each page's own
+    link; an edited article (a new object) is rendered anew, and text that looks like
+    the link's placeholder stays text."""
+    import dataclasses
+
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+    from duben.renderers.html.render import make_env, site_of
+
+    config = load_config(Path(__file__).resolve().parents[1])  # the real edition
+    a = load_edition(config)[0].articles[0]
+    env, site = make_env(config.theme_dir), site_of(config)
+    page = env.from_string('{{ item(a) }}')
+
+    def listed(article: object, page_url: str) -> str:
+        return page.render(a=article, site=site, page_url=page_url)
+
+    deep, home = listed(a, "tags/x/page/2/"), listed(a, "")
+    assert f'href="../../../../articles/{a.slug}/index.html"' in deep
+    assert f'href="articles/{a.slug}/index.html"' in home
+    assert deep.replace("../../../../", "") == home
+    assert f'href="../{a.slug}/index.html"' in listed(a, "articles/other/")
+    edited = dataclasses.replace(a, title="新标题<href>&")
+    again = listed(edited, "")
+    assert "&lt;href&gt;" in again and "<href>" not in again and "新" in again
+    assert a.title not in again.replace("<wbr>", "")
+    assert f'href="articles/{a.slug}/index.html"' in again
+    assert listed(a, "") == home  # the first object's item is still its own

@@ -1,0 +1,43 @@
+"""An article's list item, rendered once per build and reused on every page that lists it.
+
+An article is listed on the home page, its 版面, its column, tag and author pages and
+among the related reading of others: ten times or so. Rendering `_item.html` afresh
+each time was the largest single cost of a build (a seventh of it at 10,000 articles).
+The item differs between those pages only in its link, so the template sees `href` as
+a placeholder that escaped text can never contain, and each page puts its own link in.
+
+The template's context is `a`, `href` and `site`: nothing else of the page, so the item
+cannot silently depend on it. Entries are kept per template environment, site and
+Article object (all three frozen while a build runs; an edited article is a new object),
+so a preview that renders many builds in one process never shows a stale item.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from markupsafe import Markup, escape
+
+from duben.model.article import Article
+from duben.output import urls
+
+ITEM = "_item.html"
+HREF = Markup("<href>")  # a tag no template writes; a '<' in text is escaped to &lt;
+LIMIT = 1 << 16  # entries kept before starting afresh (a long preview session)
+
+_items: dict[tuple[int, int, int], tuple[Environment, Any, Article, list[str]]] = {}
+
+
+@pass_context
+def item(ctx: Any, a: Article) -> Markup:
+    """`_item.html` for `a`, linked from the page being rendered."""
+    env, site = ctx.environment, ctx["site"]
+    key = (id(env), id(site), id(a))
+    hit = _items.get(key)
+    if hit is None or hit[0] is not env or hit[1] is not site or hit[2] is not a:
+        if len(_items) >= LIMIT:
+            _items.clear()
+        text = env.get_template(ITEM).render(a=a, href=HREF, site=site)
+        hit = _items[key] = (env, site, a, text.split(HREF))
+    href = ctx.environment.filters["url"](ctx, urls.article(a.slug))
+    return Markup(str(escape(href)).join(hit[3]))
