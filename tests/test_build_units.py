@@ -256,3 +256,54 @@ def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
     assert a.title not in again.replace("<wbr>", "")
     assert f'href="articles/{a.slug}/index.html"' in again
     assert listed(a, "") == home  # the first object's item is still its own
+
+
+@pytest.mark.parametrize("value", [
+    "", "纯文本", "<a href=\"x\">'&'</a>", "&amp; 已转义的文字仍要再转义", 0, 3.5, None, True,
+    "<script>", type("Sub", (str,), {})("<子类>")])
+def test_quick_escape_is_markupsafe_escape(value: object) -> None:
+    from markupsafe import Markup, escape
+
+    from duben.renderers.html.escaping import quick_escape
+
+    assert quick_escape(value) == escape(value)
+    assert type(quick_escape(value)) is Markup
+
+
+def test_templates_escape_with_quick_escape(tmp_path: Path) -> None:
+    """Our environment's compiled templates call quick_escape (a Markup value is kept,
+    an object's __html__ honoured), and render what markupsafe would."""
+    from markupsafe import Markup
+
+    from duben.renderers.html.escaping import quick_escape
+    from duben.renderers.html.render import make_env
+
+    class Html:
+        def __html__(self) -> str:
+            return "<i>斜</i>"
+
+    env = make_env(tmp_path, shared=False)
+    template = env.from_string("{{ a }}|{{ b }}|{{ c }}|{{ d }}{% block x %}{{ a }}{% endblock %}")
+    assert template.root_render_func.__globals__["escape"] is quick_escape
+    assert template.render(a="<&>", b=Markup("<b>粗</b>"), c=Html(), d=7) == (
+        "&lt;&amp;&gt;|<b>粗</b>|<i>斜</i>|7&lt;&amp;&gt;")
+
+
+def test_link_scan_resolves_a_repeated_tag_for_each_depth_and_base_url() -> None:
+    """The scanner remembers what a tag climbing to the root links to, per depth and
+    base_url: the same tag read again elsewhere must still resolve from there."""
+    from duben.output.linkcheck import scan
+
+    tag = '<a href="../../tags/x/">x</a><a href="https://example.org/a/#t">a</a>'
+    base = "https://example.org/"
+
+    def targets(here: str, base_url: str = base) -> list[tuple[str, str]]:
+        return [t[:2] for t in scan(tag, here, base_url).targets]
+
+    assert targets("articles/a/index.html") == [("tags/x/index.html", ""),
+                                                ("a/index.html", "t")]
+    assert targets("articles/b/index.html") == targets("articles/a/index.html")
+    assert targets("pages/p/page/2/index.html") == [("pages/p/tags/x/index.html", ""),
+                                                    ("a/index.html", "t")]
+    assert targets("articles/a/index.html", "https://other.org/") == [
+        ("tags/x/index.html", "")]  # another site's address: not a link to check

@@ -39,6 +39,7 @@ from duben.renderers.html.apparatus import (
     print_facts,
 )
 from duben.renderers.html.breaks import wbr
+from duben.renderers.html.escaping import QuickTemplate
 from duben.renderers.html.fragments import item
 from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
@@ -112,6 +113,7 @@ def _make_env(theme_dir: Path, convert: Callable[[str], str] | None,
         lstrip_blocks=True,
         auto_reload=False,  # one build, one set of templates: no stat per page rendered
     )
+    env.template_class = QuickTemplate  # escapes as markupsafe does, quicker
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
                        SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
                        reading_order=reading_order, item=item)

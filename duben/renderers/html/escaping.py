@@ -1,0 +1,45 @@
+"""Autoescaping for our templates: markupsafe's result, at half its cost.
+
+Every `{{ }}` in a template calls `escape`: three million calls at 10,000 articles.
+markupsafe.escape builds its Markup through Markup.__new__, a Python function, and
+copies a value that is Markup already. Templates compiled by our environment
+(`QuickTemplate`) call `quick_escape` instead: the same escaped text, as Markup,
+without those steps. A test compares the two on every kind of value.
+"""
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+from jinja2 import Environment, Template
+from markupsafe import Markup, escape
+
+try:  # markupsafe's C escaper (the same function escape uses); else the same rules
+    from markupsafe import _escape_inner as _escaped  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another markupsafe layout
+    def _escaped(s: str) -> str:
+        return (s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+
+_markup = str.__new__
+
+
+def quick_escape(value: Any) -> Markup:
+    """markupsafe.escape(value), quicker for the two values templates show most."""
+    kind = type(value)
+    if kind is str:
+        return _markup(Markup, _escaped(value))
+    if kind is Markup:
+        return value
+    return escape(value)
+
+
+class QuickTemplate(Template):
+    """A template whose `{{ }}` escape with quick_escape (the compiled code looks the
+    name `escape` up in its own namespace, set here once per template)."""
+
+    @classmethod
+    def _from_namespace(cls, environment: Environment, namespace: MutableMapping[str, Any],
+                        globals: MutableMapping[str, Any]) -> Template:
+        namespace["escape"] = quick_escape
+        return super()._from_namespace(environment, namespace, globals)
