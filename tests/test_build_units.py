@@ -228,7 +228,7 @@ def test_headlines_segmented_ahead_are_the_ones_wbr_breaks() -> None:
 
 
 def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
-    """fragments.item renders _item.html once an article and puts in each page's own
+    """fragments.list_items renders _item.html once an article and puts in each page's own
     link; an edited article (a new object) is rendered anew, and text that looks like
     the link's placeholder stays text."""
     import dataclasses
@@ -240,10 +240,10 @@ def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
     config = load_config(Path(__file__).resolve().parents[1])  # the real edition
     a = load_edition(config)[0].articles[0]
     env, site = make_env(config.theme_dir), site_of(config)
-    page = env.from_string('{{ item(a) }}')
+    page = env.from_string('{{ list_items(articles) }}')
 
     def listed(article: object, page_url: str) -> str:
-        return page.render(a=article, site=site, page_url=page_url)
+        return page.render(articles=[article], site=site, page_url=page_url)
 
     deep, home = listed(a, "tags/x/page/2/"), listed(a, "")
     assert f'href="../../../../articles/{a.slug}/index.html"' in deep
@@ -256,6 +256,8 @@ def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
     assert a.title not in again.replace("<wbr>", "")
     assert f'href="articles/{a.slug}/index.html"' in again
     assert listed(a, "") == home  # the first object's item is still its own
+    both = page.render(articles=[a, edited], site=site, page_url="")
+    assert both == home + again  # a list is its items in order, nothing escaped twice
 
 
 @pytest.mark.parametrize("value", [

@@ -1,4 +1,4 @@
-"""An article's list item, rendered once per build and reused on every page that lists it.
+"""Articles' list items, each rendered once per build and reused on every page listing it.
 
 An article is listed on the home page, its 版面, its column, tag and author pages and
 among the related reading of others: ten times or so. Rendering `_item.html` afresh
@@ -13,13 +13,15 @@ so a preview that renders many builds in one process never shows a stale item.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import Environment, pass_context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from duben.model.article import Article
 from duben.output import urls
+from duben.renderers.html.escaping import quick_escape
 
 ITEM = "_item.html"
 HREF = Markup("<href>")  # a tag no template writes; a '<' in text is escaped to &lt;
@@ -29,15 +31,20 @@ _items: dict[tuple[int, int, int], tuple[Environment, Any, Article, list[str]]] 
 
 
 @pass_context
-def item(ctx: Any, a: Article) -> Markup:
-    """`_item.html` for `a`, linked from the page being rendered."""
+def list_items(ctx: Any, articles: Iterable[Article]) -> Markup:
+    """`_item.html` for each of `articles`, linked from the page being rendered: what
+    `{% for a in articles %}{% include "_item.html" %}{% endfor %}` would write."""
     env, site = ctx.environment, ctx["site"]
-    key = (id(env), id(site), id(a))
-    hit = _items.get(key)
-    if hit is None or hit[0] is not env or hit[1] is not site or hit[2] is not a:
-        if len(_items) >= LIMIT:
-            _items.clear()
-        text = env.get_template(ITEM).render(a=a, href=HREF, site=site)
-        hit = _items[key] = (env, site, a, text.split(HREF))
-    href = ctx.environment.filters["url"](ctx, urls.article(a.slug))
-    return Markup(str(escape(href)).join(hit[3]))
+    link = env.filters["url"]
+    out = []
+    for a in articles:
+        key = (id(env), id(site), id(a))
+        hit = _items.get(key)
+        if hit is None or hit[0] is not env or hit[1] is not site or hit[2] is not a:
+            if len(_items) >= LIMIT:
+                _items.clear()
+            text = env.get_template(ITEM).render(a=a, href=HREF, site=site)
+            hit = _items[key] = (env, site, a, text.split(HREF))
+        # (str.join: Markup's own join would escape the item's parts)
+        out.append(str.join(quick_escape(link(ctx, urls.article(a.slug))), hit[3]))
+    return Markup("".join(out))

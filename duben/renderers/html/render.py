@@ -40,7 +40,7 @@ from duben.renderers.html.apparatus import (
 )
 from duben.renderers.html.breaks import wbr
 from duben.renderers.html.escaping import QuickTemplate
-from duben.renderers.html.fragments import item
+from duben.renderers.html.fragments import list_items
 from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
     KIND_NAMES,
@@ -116,7 +116,7 @@ def _make_env(theme_dir: Path, convert: Callable[[str], str] | None,
     env.template_class = QuickTemplate  # escapes as markupsafe does, quicker
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
                        SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
-                       reading_order=reading_order, item=item)
+                       reading_order=reading_order, list_items=list_items)
     env.filters["url"] = _url_filter
     env.filters["abs_url"] = _abs_url_filter
     env.filters["url_in"] = _url_in_filter
