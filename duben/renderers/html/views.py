@@ -9,6 +9,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -40,6 +41,7 @@ def ordinal(n: int) -> str:
     return f"({n})"
 
 
+@lru_cache(maxsize=1024)  # a series' print page counts its installments' bodies again
 def han_count(text: str) -> int:
     """Han characters only: punctuation, digits and Latin letters are not 'characters read'."""
     return len(_NOT_HAN.sub("", text))
@@ -79,9 +81,18 @@ class ArticleView:
     citation: str
     canonical: str
     cited_on: str  # the 引用日期 in `citation`: the edition's date until the reader's JS sets today
-    json_ld: Markup
-    summary: str  # plain text for <meta name="description">
     prefix: str  # before every id in the article, so several can share a page
+    lang: str  # the edition's script
+
+    # Made when a template reads them: only the article page does, not the print copies.
+    @property
+    def json_ld(self) -> Markup:
+        return json_ld(self.article, self.page, self.canonical, self.han_count, self.lang)
+
+    @property
+    def summary(self) -> str:
+        """Plain text for <meta name="description">."""
+        return plain_summary(self.article)
 
 
 def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
@@ -103,9 +114,8 @@ def article_view(edition: Edition, config: Config, a: Article, prefix: str = "",
         near=edition.neighbours[a.slug],
         citation=citation(a, page, config, canonical), canonical=canonical,
         cited_on=config.updated,
-        json_ld=json_ld(a, page, canonical, count, lang),
-        summary=plain_summary(a),
         prefix=prefix,
+        lang=lang,
     )
 
 
