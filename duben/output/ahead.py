@@ -9,13 +9,16 @@ loads pypinyin's 55 MB dictionary; a build saves them in the cache for the next.
 """
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from duben import slugs
 from duben.errors import DubenError
-from duben.model.article import Article, load_article
-from duben.output.cache import CACHE_DIR, BuildCache, load_pickle, slugs_key
+from duben.inputs import MAX_ARTICLE, read_bytes
+from duben.model.article import load_article
+from duben.output.cache import CACHE_DIR, BuildCache, load_pickle, seed_stat, slugs_key
 from duben.output.stream import fork_map
 from duben.paths import is_slug
 
@@ -23,22 +26,28 @@ from duben.paths import is_slug
 def parse_ahead(cache: BuildCache, paths: list[Path], root: Path, workers: int) -> None:
     """Parse, over `workers` processes, every file of `paths` the cache does not hold."""
     todo = [p for p in paths if not cache.known(p, root)]
-    parsed = fork_map(partial(_parse, root=root), todo, workers)
-    cache.ahead = {str(p.relative_to(root)): a for p, (a, _) in zip(todo, parsed) if a}
+    parsed = fork_map(partial(_parse, root=root, keep=cache.enabled), todo, workers)
+    cache.ahead = {str(p.relative_to(root)): r for p, (r, _) in zip(todo, parsed) if r}
     for _, names in parsed:
         slugs.learn(names)
 
 
-def _parse(path: Path, root: Path) -> tuple[Article | None, dict[str, str]]:
-    """The article (None if it fails: load_edition reports it), and the slugs of the
-    names the edition makes pages for."""
+def _parse(path: Path, root: Path, keep: bool) -> tuple[tuple[Any, ...] | None, dict[str, str]]:
+    """The cache's record of the file (None if it fails: load_edition reports it), and
+    the slugs of the names the edition makes pages for. The record (stat, sha256,
+    article, its seed's stat) is made here, `keep`ing the cache, so the parent need
+    not read every file again to hash it."""
     try:
+        st = path.stat()
+        shown = str(path.relative_to(root))
+        sha = hashlib.sha256(read_bytes(path, shown, MAX_ARTICLE)).hexdigest() if keep else ""
         article = load_article(path, root)
     except (DubenError, OSError):
         return None, {}
     names = [*article.authors, *article.tags, article.column or "",
              article.series.name if article.series else ""]
-    return article, {n: slugs.slugify(n) for n in names if n}
+    return ((st.st_mtime_ns, st.st_size, sha, article, seed_stat(root, article) if keep else None),
+            {n: slugs.slugify(n) for n in names if n})
 
 
 def load_slugs(root: Path) -> None:

@@ -65,7 +65,8 @@ class BuildCache:
     parsed: int = 0  # content files parsed this build (the rest came from the cache)
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # at this build's start
     last: tuple[Any, ...] = ()  # (inputs, outputs, warnings) of the last build
-    ahead: dict[str, Article] = field(default_factory=dict)  # parsed by output/ahead.py
+    # Parsed by output/ahead.py: (mtime_ns, size, sha, article, seed stat) as kept below.
+    ahead: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def unchanged(self, inputs: dict[str, tuple[int, int]], out: Path) -> list[Any] | None:
         """The last build's warnings if it built exactly this, and `out` is untouched."""
@@ -97,10 +98,14 @@ class BuildCache:
         shown = str(path.relative_to(root))
         ahead = self.ahead.pop(shown, None)
         if not self.enabled:  # caching is off: no stat, no hash
-            return ahead or load_article(path, root)
+            return ahead[3] if ahead else load_article(path, root)
         st = path.stat()
+        if ahead and ahead[:2] == (st.st_mtime_ns, st.st_size):  # hashed with the parse
+            self.parsed += 1
+            self.fresh_articles[shown] = ahead
+            return ahead[3]
         old = self.articles.get(shown)
-        seed = _seed_stat(root, old[3]) if old else None
+        seed = seed_stat(root, old[3]) if old else None
         if old and old[:2] == (st.st_mtime_ns, st.st_size) and old[4] == seed:
             self.fresh_articles[shown] = old
             return old[3]
@@ -108,10 +113,10 @@ class BuildCache:
         if old and old[2] == sha and old[4] == seed:
             article = old[3]
         else:
-            article = ahead or load_article(path, root)
+            article = load_article(path, root)
             self.parsed += 1
         self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article,
-                                      _seed_stat(root, article))
+                                      seed_stat(root, article))
         return article
 
     def reload(self, path: Path, root: Path) -> Article:
@@ -231,7 +236,7 @@ def slugs_key() -> tuple[Any, ...]:
     return (FORMAT, version("pypinyin"), Path(slugs.__file__).read_bytes())
 
 
-def _seed_stat(root: Path, article: Article) -> tuple[int, int] | None:
+def seed_stat(root: Path, article: Article) -> tuple[int, int] | None:
     try:
         st = os.stat(root / article.source.file)
     except OSError:
