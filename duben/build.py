@@ -148,7 +148,7 @@ def load(config: Config, store: BuildCache, workers: int) -> tuple[Edition, list
     cache does not hold), then checked whole by load_edition (path:line errors)."""
     listing = content_files(config)                     # links leaving the project refused
     parse_ahead(store, listing[0], config.root, workers)
-    return load_edition(config, store.load_article, listing)
+    return load_edition(config, store.load_article, listing, workers)
 
 
 def html_pages(scripts: tuple[ScriptEdition, ...], base_url: str) -> tuple[list[Spec], Render]:

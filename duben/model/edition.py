@@ -18,7 +18,13 @@ from duben.errors import DubenError, Problem
 from duben.model.article import Article, load_article
 from duben.model.checks import check_references, check_unique, rechecked
 from duben.model.config import Config, PageInfo, Term
-from duben.model.neighbours import Neighbours, affected, member_index, neighbours_of
+from duben.model.neighbours import (
+    Neighbours,
+    affected,
+    all_related,
+    member_index,
+    neighbours_of,
+)
 from duben.paths import project_files
 from duben.slugs import unique_slugs
 
@@ -81,11 +87,12 @@ class Edition:
 
 def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_article,
                  listing: tuple[list[Path], list[Problem]] | None = None,
-                 ) -> tuple[Edition, list[Problem]]:
+                 workers: int = 1) -> tuple[Edition, list[Problem]]:
     """Read content/, check it whole, build the indexes; return (edition, warnings).
 
     `load(path, root)` reads one content file (the build passes its cache's loader);
-    `listing` is content_files(config) when the caller has made it already."""
+    `listing` is content_files(config) when the caller has made it already; `workers`
+    processes find the related articles."""
     files, problems = listing or content_files(config)
     problems = list(problems)
     articles: list[Article] = []
@@ -97,12 +104,13 @@ def load_edition(config: Config, load: Callable[[Path, Path], Article] = load_ar
     if not files:
         problems.append(Problem(_shown(config.content_dir, config.root), None,
                                 "no content files (<page>/<NN>-<slug>.md); run split first"))
-    return edition_of(articles, config, problems)
+    return edition_of(articles, config, problems, workers=workers)
 
 
 def edition_of(articles: list[Article], config: Config, problems: Iterable[Problem] = (),
                before: Edition | None = None, changed: frozenset[str] = frozenset(),
-               warned: Iterable[Problem] | None = None) -> tuple[Edition, list[Problem]]:
+               warned: Iterable[Problem] | None = None, workers: int = 1,
+               ) -> tuple[Edition, list[Problem]]:
     """The Edition of articles already read (`serve` keeps them), checked whole; raise
     DubenError with `problems` and any the check finds. `before` and `changed`: the
     edition these articles were in, and the slugs of those read again since (_index);
@@ -113,7 +121,7 @@ def edition_of(articles: list[Article], config: Config, problems: Iterable[Probl
         raise DubenError(problems)
     warnings = (check_references(articles, config) if warned is None else
                 rechecked(warned, [a for a in articles if a.slug in changed], config))
-    return _index(articles, config, before, changed), warnings
+    return _index(articles, config, before, changed, workers), warnings
 
 
 def content_files(config: Config) -> tuple[list[Path], list[Problem]]:
@@ -138,7 +146,7 @@ def _groups(terms: Iterable[Term], by_name: Mapping[str, list[Article]]) -> list
 
 
 def _index(all_articles: list[Article], config: Config, before: Edition | None = None,
-           changed: frozenset[str] = frozenset()) -> Edition:
+           changed: frozenset[str] = frozenset(), workers: int = 1) -> Edition:
     """The Edition of checked articles. Given the edition `before` and the slugs of the
     articles `changed` since (each still at its page and position), only the
     neighbours near a changed article are computed again (neighbours.affected)."""
@@ -187,11 +195,18 @@ def _index(all_articles: list[Article], config: Config, before: Edition | None =
     redo = affected(changed, [(kept.series_of, kept.column_of, kept.tags_of),
                               (series_of, column_of, tags_of)], listed, page_of) if kept else None
 
+    def unchanged(a: Article) -> bool:  # the same members in every window as before
+        return kept is not None and redo is not None and a.slug not in redo
+
+    related = all_related([a for a in listed if not unchanged(a)], {a.slug: a for a in listed},
+                          series_of, column_of, tags_of, position, index_in, workers=workers)
+
     def near(a: Article) -> Neighbours:
-        if kept is not None and redo is not None and a.slug not in redo:
-            return kept.neighbours[a.slug]  # the same members in every window as before
+        if kept is not None and unchanged(a):
+            return kept.neighbours[a.slug]
         return neighbours_of(a, series_of, column_of, tags_of,
-                             page_of[page_id[id(a)]].articles, position, index_in)
+                             page_of[page_id[id(a)]].articles, position, index_in,
+                             related[a.slug])
 
     neighbours = {a.slug: near(a) for a in listed}
     return Edition(
