@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, ParamSpec
 
 from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
@@ -28,6 +30,7 @@ from duben.renderers import available, default_renderers
 from duben.renderers.scripts import ScriptEdition, in_scripts
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
+P = ParamSpec("P")
 
 
 class Spec(NamedTuple):
@@ -39,6 +42,21 @@ class Spec(NamedTuple):
     batch: str
 
 
+def _collected_after(build: Callable[P, list[Problem]]) -> Callable[P, list[Problem]]:
+    """`build`, then the heap it froze (gc.freeze) unfrozen, so a process that builds
+    many times (the tests) collects each build's garbage; serve manages its own."""
+    @functools.wraps(build)
+    def run(*args: P.args, **kwargs: P.kwargs) -> list[Problem]:
+        thawed = gc.get_freeze_count() == 0
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if thawed:
+                gc.unfreeze()
+    return run
+
+
+@_collected_after
 def build_site(root: Path, out: Path, *, strict: bool,
                renderers: tuple[str, ...] | None = None, search: bool = True,
                pdf: bool = False, epub: bool = True, print_page: bool = True,
@@ -88,6 +106,9 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_pages(store)
     jobs = workers or workers_wanted(len(inputs))      # for loading; pages decide their own
     edition, warnings = load(config, store, jobs)
+    # The articles and indexes outlive every object the build makes after them: the
+    # collector need not walk them again (1.9 s of collecting at 10,000 articles).
+    gc.freeze()
     config = with_print_decided(config, len(edition.articles))  # `print: auto`, by size
     scripts = in_scripts(edition, config)
     if "html" in renderers and not (store.enabled and store.pages):  # every page to render

@@ -69,6 +69,8 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     made: list[Made] = []
     # Everything alive now (the Edition, the specs) outlives the pages: the garbage
     # collector need not walk it again while they are made, here or in the workers.
+    # (A caller that froze the heap before, build_site, unfreezes it itself.)
+    thawed = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         if (workers <= 1 or len(todo) < SMALL or len(runs) <= 1
@@ -84,7 +86,8 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
                     tick(len(done))
     finally:
         _JOB = None
-        gc.unfreeze()
+        if thawed:
+            gc.unfreeze()
     return sorted(made, key=lambda m: m.index)
 
 
