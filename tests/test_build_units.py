@@ -309,3 +309,19 @@ def test_link_scan_resolves_a_repeated_tag_for_each_depth_and_base_url() -> None
                                                     ("a/index.html", "t")]
     assert targets("articles/a/index.html", "https://other.org/") == [
         ("tags/x/index.html", "")]  # another site's address: not a link to check
+
+
+def test_relative_links_match_relpath_between_every_kind_of_url() -> None:
+    """urls.relative takes a short way when two URLs share no folder; both ways give
+    posixpath.relpath's answer, from the root, siblings, nested and file URLs."""
+    import itertools
+    import posixpath
+
+    kinds = ["", "a/", "a/b/", "aa/", "a/bb/", "articles/", "articles/x/", "articles/y/",
+             "articles/x/x.pdf", "tags/t/page/2/", "x.html", "a/x.xml", "static/style.css",
+             "404.html", "zh-hant/articles/x/"]
+    for here, there in itertools.product(kinds, kinds):
+        folder = posixpath.dirname(urls.output_path(here)) or "."
+        want = posixpath.relpath(urls.output_path(there), folder)
+        assert urls.relative(here, there) == want, (here, there)
+        assert urls.relative(here, there, "n") == want + "#n"

@@ -106,6 +106,10 @@ def relative(from_url: str, to_url: str, anchor: str = "") -> str:
     The same result as posixpath.relpath from the page's folder, computed from the
     path segments: this runs for every link of every page.
     """
+    up, first = _climb(from_url)
+    if not to_url.startswith(first):  # no folder in common (most links): up to the root
+        href = up + _file(to_url)
+        return f"{href}#{anchor}" if anchor else href
     here = _folder(from_url)
     there = _segments(to_url)
     common = 0
@@ -121,6 +125,19 @@ def relative(from_url: str, to_url: str, anchor: str = "") -> str:
 def _segments(url: str) -> tuple[str, ...]:
     """The path segments of the file written for `url` (the same targets recur)."""
     return tuple(output_path(url).split("/"))
+
+
+@lru_cache(maxsize=4096)
+def _climb(url: str) -> tuple[str, str]:
+    """("../" for each folder of the page at `url`, its first folder with "/"); at the
+    root ("", "\0"): no URL starts with NUL, and there is nothing to climb."""
+    folder = _folder(url)
+    return ("../" * len(folder), folder[0] + "/") if folder else ("", "\0")
+
+
+@lru_cache(maxsize=65536)
+def _file(url: str) -> str:
+    return output_path(url)
 
 
 @lru_cache(maxsize=4096)
