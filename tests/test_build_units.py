@@ -325,3 +325,24 @@ def test_relative_links_match_relpath_between_every_kind_of_url() -> None:
         want = posixpath.relpath(urls.output_path(there), folder)
         assert urls.relative(here, there) == want, (here, there)
         assert urls.relative(here, there, "n") == want + "#n"
+
+
+def test_an_article_digest_changes_with_any_field_and_only_with_content() -> None:
+    """Digests key the build cache: a long body stands by its sha256, so one changed
+    character must still change the digest; equal content in another object must not."""
+    import dataclasses
+
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+    from duben.output.fingerprint import Digester
+
+    config = load_config(Path(__file__).resolve().parents[1])  # the real edition
+    a = max(load_edition(config)[0].articles, key=lambda x: len(x.body))
+    assert len(a.body) > 1000
+    same = dataclasses.replace(a)
+    edited = dataclasses.replace(a, body=a.body[:-1] + ("。" if a.body[-1] != "。" else "！"))
+    retitled = dataclasses.replace(a, title=a.title + "一")
+    digest = Digester().digest
+    assert digest(same) == digest(a)
+    assert len({digest(a), digest(edited), digest(retitled)}) == 3
+    assert digest(dataclasses.replace(a, body=repr(a.body))) != digest(a)

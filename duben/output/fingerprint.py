@@ -1,7 +1,7 @@
 """A stable digest of what one output page shows, so an unchanged page need not be rendered.
 
 `digest(value)` walks a page's dependencies: an Article stands for its whole content
-(its repr: every field, hashed once per build), dataclasses, tuples and mappings by their parts,
+(every field's repr, a long text's sha256; made once per build), dataclasses, tuples and mappings by their parts,
 functions by name. Shared objects (a group, the Edition) are walked once per build:
 `Digester` remembers them (dataclasses, which are shared and frozen) by identity. Whatever a template shows must be reachable
 from the dependencies its PageSpec names; the warm-build tests compare warm output
@@ -10,7 +10,9 @@ with a clean build byte for byte to hold that promise.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import operator
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +22,28 @@ from duben.model import article
 # Article and the dataclasses it is made of hold only text, numbers and tuples of them,
 # so their repr is their complete, deterministic content.
 _LEAVES = article.__name__
+
+
+_LONG = 256  # characters: a longer text is digested by its sha256, not copied by repr
+
+
+def _leaf(value: Any) -> str:
+    """repr(value), but a long text field (an article's body: repr of 10,000 bodies took
+    half of digesting the pages) stands as '#' and its sha256: a repr of a str is quoted,
+    so the two never read alike."""
+    fields = _fields(type(value))
+    parts = ["#" + hashlib.sha256(v.encode("utf-8")).hexdigest()
+             if type(v) is str and len(v) > _LONG else repr(v) for v in fields(value)]
+    return f"{type(value).__name__}({','.join(parts)})"
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of a leaf dataclass's field values, as one tuple."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if len(names) == 1:  # (attrgetter of one name gives the value, not a tuple)
+        return lambda value: (getattr(value, names[0]),)
+    return operator.attrgetter(*names)
 
 
 class Later:
@@ -62,7 +86,7 @@ class Digester:
 
     def _parts(self, value: Any) -> str:
         if type(value).__module__ == _LEAVES:  # an Article and its parts: plain values only
-            return repr(value)
+            return _leaf(value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             # A class may name the fields that determine the rest (DIGEST_FIELDS).
             names = getattr(value, "DIGEST_FIELDS", None) or [
