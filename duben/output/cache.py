@@ -34,6 +34,7 @@ from duben import slugs
 from duben.errors import DubenError
 from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import Article, load_article
+from duben.output.aside import aside
 from duben.output.linkcheck import PageLinks
 
 CACHE_DIR = ".duben-cache"
@@ -151,19 +152,25 @@ class BuildCache:
         if not self.enabled:
             return
         self.articles, self.fresh_articles, self.pages = self.fresh_articles, {}, pages
-        self.last = (self.inputs, _stats(out) if self.folder else None, warnings)
         if self.folder is None:
+            self.last = (self.inputs, None, warnings)
             return
+        folder, articles = self.folder, self.articles
         try:
-            self.folder.mkdir(exist_ok=True)
-            _dump(self.folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
-            _dump(self.folder / "articles.pickle", FORMAT, (
+            folder.mkdir(exist_ok=True)
+            saved = aside(lambda: _dump(folder / "articles.pickle", FORMAT, (  # a child's part
                 (shown, *entry[:3], *_packed(entry[3]), entry[4])
-                for shown, entry in self.articles.items()))
-            _dump(self.folder / "site.pickle", (FORMAT, self.key, self.out, pages))
-            _dump(self.folder / "slugs.pickle", (slugs_key(), slugs.known()))
+                for shown, entry in articles.items())))
+        except OSError:
+            saved = lambda: False
+        self.last = (self.inputs, _stats(out), warnings)
+        try:
+            _dump(folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
+            _dump(folder / "site.pickle", (FORMAT, self.key, self.out, pages))
+            _dump(folder / "slugs.pickle", (slugs_key(), slugs.known()))
         except OSError:
             pass
+        saved()  # (a cache that could not be written is skipped, as above)
 
 
 def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCache:

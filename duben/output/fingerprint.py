@@ -37,7 +37,7 @@ def _leaf(value: Any) -> str:
     return f"{type(value).__name__}({','.join(parts)})"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     """A getter of a leaf dataclass's field values, as one tuple."""
     names = [f.name for f in dataclasses.fields(cls)]

@@ -43,8 +43,7 @@ class PageLinks:
         return frozenset(self.id_text.split("\n")) if self.id_text else frozenset()
 
     def __reduce__(self) -> tuple[type[PageLinks], tuple[str, tuple[Target, ...], array[int]]]:
-        """Pickled (the build cache) as its fields: a slotted dataclass's own way looks
-        its fields up again for every object, half the time of saving the cache."""
+        """Pickled by its fields (a slotted dataclass's own way calls fields() each time)."""
         return PageLinks, (self.id_text, self.targets, self.lines)
 
 
@@ -68,9 +67,8 @@ _LINK_TAG = re.compile(r"<(?:a|link|script|img|area|iframe|source|form)(?:\s[^<>
 _TAG_PARTS = re.compile(r"<([^\s>]+)(.*)>", re.DOTALL)
 # `ID=`, `iD=` or `Id=`: each pattern starts with a literal, found fast (see Scanner.feed).
 _UPPER_ID = (re.compile(r"D\s*="), re.compile(r"I[dD]\s*="))
-# An id attribute, found by its name (a character class and a letter: the engine skips
-# ahead to each 'i', where a pattern anchored at '<' walks every tag, 10x slower);
-# `_ids` then keeps those that stand in a tag, after a space.
+# An id attribute, found by its name (the engine skips ahead to each 'i'; a pattern
+# anchored at '<' walks every tag, 10x slower); `_ids` keeps those in a tag, after a space.
 _ID_ATTR = re.compile(r"""[iI][dD]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _ID_ATTR_LOWER = re.compile(_ID_ATTR.pattern.replace("[iI][dD]", "id"))
 _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
@@ -92,8 +90,7 @@ class Scanner:
     runs on every page. Comments are blanked first; text never holds a raw '<', so a
     '<' starts a tag. Line numbers are counted as the scan moves forward, so a long
     page costs no more than its length. The same tags recur on every page (the header,
-    the lists), so a tag's attributes and a link's resolution from a folder are
-    computed once per build.
+    the lists): a tag's link is resolved once per build and depth (`_target`).
     """
 
     def __init__(self, here: str, base_url: str) -> None:
@@ -102,9 +99,8 @@ class Scanner:
         self.up = "../" * self.folder.count("/")  # climbing to the root: the same file
         self.ids: set[str] = set()
         self.targets: dict[Target, int] = {}
-        # Links to an #anchor of this very page not seen yet: checked here, as the ids
-        # arrive, rather than at the end of the build (the print page has hundreds of
-        # thousands: its contents, the 校勘记 markers and notes).
+        # Links to an #anchor of this very page not seen yet: checked here as the ids arrive,
+        # not at the end (the print page has 100,000s: contents, 校勘记 markers, notes).
         self.pending: dict[Target, int] = {}
         self.line = 1  # of the start of the text not yet read
         self.rest = ""  # text after the last complete tag, read with the next piece
@@ -142,20 +138,16 @@ class Scanner:
             self.pending = {t: n for t, n in self.pending.items() if t[1] not in self.ids}
 
     def _target(self, tag: str) -> Target | None:
-        """The target a start tag links to (None: no link, or an external one). A link
-        climbing to the root first names the same file from every page at this depth
-        (the header, the footer and the lists on every page): remembered per depth."""
+        """The target a tag links to (None: none, or external); kept if it climbs to the root."""
         key = (self.base_url, self.up, tag)
-        if key in _ROOTED:
-            return _ROOTED[key]
-        raw = _link_of(tag)
-        resolved = None if raw is None else self._resolve(raw)
-        target = None if raw is None or resolved is None else (*resolved, raw)
-        if raw is None or raw.startswith(self.up) and _path_of(raw[len(self.up):]):
-            if len(_ROOTED) >= 1 << 17:
-                _ROOTED.clear()
+        if key not in _ROOTED:
+            raw = _link_of(tag)
+            resolved = None if raw is None else self._resolve(raw)
+            target = None if raw is None or resolved is None else (*resolved, raw)
+            if raw is not None and not (raw.startswith(self.up) and _path_of(raw[len(self.up):])):
+                return target  # relative to this page's own folder
             _ROOTED[key] = target
-        return target
+        return _ROOTED[key]
 
     def _resolve(self, raw: str) -> tuple[str, str] | None:
         if not _path_of(raw):
