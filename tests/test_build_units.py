@@ -346,3 +346,23 @@ def test_an_article_digest_changes_with_any_field_and_only_with_content() -> Non
     assert digest(same) == digest(a)
     assert len({digest(a), digest(edited), digest(retitled)}) == 3
     assert digest(dataclasses.replace(a, body=repr(a.body))) != digest(a)
+
+
+def test_tree_stats_lists_files_as_os_walk_does(tmp_path: Path) -> None:
+    """What the cache compares to call an output folder untouched: every file (a link to
+    a file followed), a linked folder not entered, nothing for a missing folder."""
+    import os
+
+    from duben.paths import tree_stats
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.html").write_text("一", encoding="utf-8")
+    (tmp_path / "f.css").write_text("body{}", encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "linked-folder")
+    os.symlink(tmp_path / "f.css", tmp_path / "linked-file")
+    found = tree_stats(tmp_path)
+    assert sorted(found) == ["a/b/x.html", "f.css", "linked-file"]
+    st = os.stat(tmp_path / "a" / "b" / "x.html")
+    assert found["a/b/x.html"] == (st.st_mtime_ns, 3)
+    assert found["linked-file"] == found["f.css"]
+    assert tree_stats(tmp_path / "missing") == {}

@@ -36,6 +36,7 @@ from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import Article, load_article
 from duben.output.aside import aside
 from duben.output.linkcheck import PageLinks
+from duben.paths import tree_stats
 
 CACHE_DIR = ".duben-cache"
 FORMAT = 3
@@ -76,7 +77,7 @@ class BuildCache:
             return None
         outputs = self.last[1]
         # A cache kept in memory (serve) builds into a private folder nobody else touches.
-        return self.last[2] if outputs is None or _stats(out) == outputs else None
+        return self.last[2] if outputs is None or tree_stats(out) == outputs else None
 
     def known(self, path: Path, root: Path) -> bool:
         """The cache holds this file's article: same stat, or same bytes (a touch)."""
@@ -163,7 +164,7 @@ class BuildCache:
                 for shown, entry in articles.items())))
         except OSError:
             saved = lambda: False
-        self.last = (self.inputs, _stats(out), warnings)
+        self.last = (self.inputs, tree_stats(out), warnings)
         try:
             _dump(folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
             _dump(folder / "site.pickle", (FORMAT, self.key, self.out, pages))
@@ -214,17 +215,6 @@ def stats(files: list[Path]) -> dict[str, tuple[int, int]]:
         except OSError:
             out[str(path)] = (0, 0)
     return out
-
-
-def _stats(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file under folder -> (mtime_ns, size); empty if there is no folder."""
-    found = {}
-    for here, _, names in os.walk(folder):
-        for name in names:
-            st = os.stat(os.path.join(here, name))
-            found[os.path.relpath(os.path.join(here, name), folder)] = (st.st_mtime_ns,
-                                                                        st.st_size)
-    return found
 
 
 def build_key(*parts: object, theme: Path) -> str:
