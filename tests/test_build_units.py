@@ -287,6 +287,7 @@ def test_templates_escape_with_quick_escape(tmp_path: Path) -> None:
     env = make_env(tmp_path, shared=False)
     template = env.from_string("{{ a }}|{{ b }}|{{ c }}|{{ d }}{% block x %}{{ a }}{% endblock %}")
     assert template.root_render_func.__globals__["escape"] is quick_escape
+    assert type(template.globals) is dict and template.globals["urls"] is env.globals["urls"]
     assert template.render(a="<&>", b=Markup("<b>粗</b>"), c=Html(), d=7) == (
         "&lt;&amp;&gt;|<b>粗</b>|<i>斜</i>|7&lt;&amp;&gt;")
 
