@@ -367,3 +367,29 @@ def test_tree_stats_lists_files_as_os_walk_does(tmp_path: Path) -> None:
     assert found["a/b/x.html"] == (st.st_mtime_ns, 3)
     assert found["linked-file"] == found["f.css"]
     assert tree_stats(tmp_path / "missing") == {}
+
+
+def test_han_count_by_blocks_equals_the_pattern_on_any_text() -> None:
+    """han_count counts UTF-16 high bytes; the pattern is the definition. Random texts
+    drawn around every range boundary (Extension A's partial block, surrogates, the
+    supplementary planes) and the real bodies must count alike."""
+    import random
+    import re
+
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+
+    pattern = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+    edges = [0x20, 0x7F, 0x3000, 0x33FF, 0x3400, 0x4CFF, 0x4D00, 0x4DBF, 0x4DC0, 0x4DFF,
+             0x4E00, 0x9FFF, 0xA000, 0xD800, 0xDFFF, 0xF8FF, 0xF900, 0xFAFF, 0xFB00, 0xFF0C,
+             0x1FFFF, 0x20000, 0x3134F, 0x31350, 0x10FFFF]
+    rng = random.Random(8)
+    texts = [a.body for a in load_edition(load_config(
+        Path(__file__).resolve().parents[1]))[0].articles]
+    for _ in range(20000):
+        texts.append("".join(
+            chr(min(0x10FFFF, max(0, rng.choice(edges) + rng.randint(-1, 1))))
+            if rng.random() < 0.6 else chr(rng.randint(0x3000, 0xA000))
+            for _ in range(rng.randint(0, 20))))
+    for text in texts:
+        assert han_count.__wrapped__(text) == len(pattern.findall(text)), repr(text)

@@ -24,6 +24,11 @@ READING_SPEED = 300  # Han characters per minute: the slow end of 300-400, for s
 # Everything but Han characters, in runs: removing them leaves the Han count, three
 # times faster than listing every Han character (the body is mostly Han).
 _NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+# UTF-16 high bytes of blocks wholly Han (U+3400-4CFF, U+4E00-9FFF, U+F900-FAFF), and
+# of the partly Han block and the surrogates, which the pattern counts instead.
+_NOT_HAN_BLOCKS = bytes(b for b in range(256)
+                        if not (0x34 <= b <= 0x4C or 0x4E <= b <= 0x9F or b in (0xF9, 0xFA)))
+_PARTLY_HAN = re.compile(rb"[\x4d\xd8-\xdf]")
 SCRIPT_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁体"}
 SCRIPT_LABELS = {"zh-Hans": "简体", "zh-Hant": "繁體"}  # each in its own script: the switch
 KIND_NAMES = {"article": "通讯", "commentary": "评论", "profile": "人物", "brief": "简讯",
@@ -43,8 +48,16 @@ def ordinal(n: int) -> str:
 
 @lru_cache(maxsize=1024)  # a series' print page counts its installments' bodies again
 def han_count(text: str) -> int:
-    """Han characters only: punctuation, digits and Latin letters are not 'characters read'."""
-    return len(_NOT_HAN.sub("", text))
+    """Han characters only: punctuation, digits and Latin letters are not 'characters read'.
+
+    Counted from each character's high byte in UTF-16, which names its block of 256:
+    bytes are filtered in C, three times faster than the pattern on a body. A text
+    with a character of the one block only partly Han (U+4D00-4DFF) or beyond the
+    BMP (surrogates) is counted by the pattern instead; a test compares the two."""
+    high = text.encode("utf-16-le", "surrogatepass")[1::2]
+    if _PARTLY_HAN.search(high):
+        return len(_NOT_HAN.sub("", text))
+    return len(high.translate(None, _NOT_HAN_BLOCKS))
 
 
 def reading_minutes(han: int) -> int:
