@@ -258,6 +258,12 @@ def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
     assert listed(a, "") == home  # the first object's item is still its own
     both = page.render(articles=[a, edited], site=site, page_url="")
     assert both == home + again  # a list is its items in order, nothing escaped twice
+    from duben.renderers.html import fragments
+
+    for n in range(fragments.KEPT + 2):  # a preview makes a new site for each listing
+        page.render(articles=[a], site=dataclasses.replace(site, title=f"第{n}"), page_url="")
+    assert len(fragments._items) == fragments.KEPT
+    assert all(entry[1] is not site for entry in fragments._items.values())
 
 
 @pytest.mark.parametrize("value", [

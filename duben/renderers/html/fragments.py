@@ -7,9 +7,10 @@ The item differs between those pages only in its link, so the template sees `hre
 a placeholder that escaped text can never contain, and each page puts its own link in.
 
 The template's context is `a`, `href` and `site`: nothing else of the page, so the item
-cannot silently depend on it. Entries are kept per template environment, site and
+cannot silently depend on it. Items are kept per template environment, site and
 Article object (all three frozen while a build runs; an edited article is a new object),
-so a preview that renders many builds in one process never shows a stale item.
+so a preview that renders many builds in one process never shows a stale item, and
+only the last few environment and site pairs' items are kept.
 """
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ from duben.renderers.html.escaping import quick_escape
 
 ITEM = "_item.html"
 HREF = Markup("<href>")  # a tag no template writes; a '<' in text is escaped to &lt;
-LIMIT = 1 << 16  # entries kept before starting afresh (a long preview session)
+KEPT = 4  # (environment, site) pairs whose items are kept: two scripts, this build and the last
 
-_items: dict[tuple[int, int, int], tuple[Environment, Any, Article, list[str]]] = {}
+# (id(env), id(site)) -> (env, site, {id(article): (article, the item split at HREF)}),
+# oldest first; env, site and each article are held, so their ids are not reused.
+_items: dict[tuple[int, int], tuple[Environment, Any, dict[int, tuple[Article, list[str]]]]] = {}
 
 
 @pass_context
@@ -36,15 +39,25 @@ def list_items(ctx: Any, articles: Iterable[Article]) -> Markup:
     `{% for a in articles %}{% include "_item.html" %}{% endfor %}` would write."""
     env, site = ctx.environment, ctx["site"]
     link = env.filters["url"]
+    made = _made(env, site)
     out = []
     for a in articles:
-        key = (id(env), id(site), id(a))
-        hit = _items.get(key)
-        if hit is None or hit[0] is not env or hit[1] is not site or hit[2] is not a:
-            if len(_items) >= LIMIT:
-                _items.clear()
+        hit = made.get(id(a))
+        if hit is None or hit[0] is not a:
             text = env.get_template(ITEM).render(a=a, href=HREF, site=site)
-            hit = _items[key] = (env, site, a, text.split(HREF))
+            hit = made[id(a)] = (a, text.split(HREF))
         # (str.join: Markup's own join would escape the item's parts)
-        out.append(str.join(quick_escape(link(ctx, urls.article(a.slug))), hit[3]))
+        out.append(str.join(quick_escape(link(ctx, urls.article(a.slug))), hit[1]))
     return Markup("".join(out))
+
+
+def _made(env: Environment, site: Any) -> dict[int, tuple[Article, list[str]]]:
+    """The items made with this environment and site. A preview makes a new site for
+    each listing of the pages, so only the last KEPT pairs' items are kept."""
+    key = (id(env), id(site))
+    entry = _items.get(key)
+    if entry is None or entry[0] is not env or entry[1] is not site:
+        while len(_items) >= KEPT:
+            del _items[next(iter(_items))]
+        entry = _items[key] = (env, site, {})
+    return entry[2]
