@@ -204,8 +204,7 @@ def _index(all_articles: list[Article], config: Config, before: Edition | None =
     def near(a: Article) -> Neighbours:
         if kept is not None and unchanged(a):
             return kept.neighbours[a.slug]
-        return neighbours_of(a, series_of, column_of, tags_of,
-                             page_of[page_id[id(a)]].articles, position, index_in,
+        return neighbours_of(a, series_of, page_of[page_id[id(a)]].articles, index_in,
                              related[a.slug])
 
     neighbours = {a.slug: near(a) for a in listed}

@@ -33,13 +33,10 @@ class Neighbours:
     related: tuple[Article, ...]
 
 
-def neighbours_of(a: Article, series_of: Mapping[str, Group],
-                  column_of: Mapping[str, Group], tags_of: Mapping[str, tuple[Group, ...]],
-                  page: tuple[Article, ...], position: Mapping[str, int],
-                  index_in: Mapping[int, Any],
-                  related: tuple[Article, ...] | None = None) -> Neighbours:
+def neighbours_of(a: Article, series_of: Mapping[str, Group], page: tuple[Article, ...],
+                  index_in: Mapping[int, Any], related: tuple[Article, ...]) -> Neighbours:
     """`index_in[id(group)][slug]`: where an article stands in each group (built once);
-    `related`, when given, is what _related finds for `a` (all_related made it)."""
+    `related`: what _related finds for `a` (all_related finds it for many at once)."""
     def around(items: tuple[Article, ...], i: int) -> tuple[Article | None, Article | None]:
         return (items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
 
@@ -47,8 +44,6 @@ def neighbours_of(a: Article, series_of: Mapping[str, Group],
     s_prev, s_next = around(series.articles, index_in[id(series)][a.slug]) if series else (
         None, None)
     p_prev, p_next = around(page, [b.slug for b in page].index(a.slug))
-    if related is None:
-        related = _related(a, series_of, column_of, tags_of, position, index_in)
     return Neighbours(s_prev, s_next, p_prev, p_next, related)
 
 

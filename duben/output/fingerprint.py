@@ -1,8 +1,8 @@
 """A stable digest of what one output page shows, so an unchanged page need not be rendered.
 
 `digest(value)` walks a page's dependencies: an Article stands for its whole content
-(every field's repr, a long text's sha256; made once per build), dataclasses, tuples and mappings by their parts,
-functions by name. Shared objects (a group, the Edition) are walked once per build:
+(every field's repr, a long text's sha256; made once per build), dataclasses, tuples
+and mappings by their parts, functions by name. Shared objects (a group, the Edition) are walked once per build:
 `Digester` remembers them (dataclasses, which are shared and frozen) by identity. Whatever a template shows must be reachable
 from the dependencies its PageSpec names; the warm-build tests compare warm output
 with a clean build byte for byte to hold that promise.
