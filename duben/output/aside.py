@@ -14,17 +14,13 @@ from collections.abc import Callable
 from duben.atomic import die_with_parent
 
 
-def aside(task: Callable[[], None]) -> Callable[[], bool]:
-    """Start `task()` in a forked child; return a function that waits for it and says
-    whether it succeeded. Without fork, the task runs here and now (an OSError is a
-    failure, as in the child)."""
+def aside(task: Callable[[], None]) -> Callable[[], None]:
+    """Start `task()` in a forked child; return a function that waits for it. A failed
+    task is not reported: a cache that cannot be written is skipped. Without fork,
+    the task runs here and now (and its error reaches the caller, as any write's)."""
     if not hasattr(os, "fork"):
-        try:
-            task()
-            done = True
-        except OSError:
-            done = False
-        return lambda: done
+        task()
+        return lambda: None
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: no cleanup of the parent's (atexit, buffers) runs here
@@ -36,8 +32,7 @@ def aside(task: Callable[[], None]) -> Callable[[], bool]:
         finally:
             os._exit(code)
 
-    def wait() -> bool:
-        _, status = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(status) == 0
+    def wait() -> None:
+        os.waitpid(pid, 0)
 
     return wait

@@ -163,7 +163,7 @@ class BuildCache:
                 (shown, *entry[:3], *_packed(entry[3]), entry[4])
                 for shown, entry in articles.items())))
         except OSError:
-            saved = lambda: False
+            saved = lambda: None
         self.last = (self.inputs, tree_stats(out), warnings)
         try:
             _dump(folder / "inputs.pickle", (FORMAT, self.key, self.out, *self.last))
@@ -171,7 +171,7 @@ class BuildCache:
             _dump(folder / "slugs.pickle", (slugs_key(), slugs.known()))
         except OSError:
             pass
-        saved()  # (a cache that could not be written is skipped, as above)
+        saved()  # (a part that could not be written is skipped, as above)
 
 
 def open_cache(root: Path, out: Path, key: str, enabled: bool = True) -> BuildCache:
