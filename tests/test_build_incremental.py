@@ -96,7 +96,8 @@ def test_a_cached_article_is_not_parsed_again(edition: Path, tmp_path: Path,
     parsed: list[Path] = []
     real = cache.load_article
     for module in (cache, ahead):  # parsed ahead (over processes for many), or on load
-        monkeypatch.setattr(module, "load_article", lambda p, r: parsed.append(p) or real(p, r))
+        monkeypatch.setattr(module, "load_article",
+                            lambda p, r, *data: parsed.append(p) or real(p, r, *data))
     (edition / SERIES_3).touch()  # a new stat, the same bytes: hashed, not parsed
     build_site(edition, tmp_path / "site", strict=True)
     assert parsed == []

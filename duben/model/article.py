@@ -14,7 +14,7 @@ import yaml
 
 from duben import paths
 from duben.errors import DubenError, Problem
-from duben.inputs import MAX_ARTICLE, line_count, read_text
+from duben.inputs import MAX_ARTICLE, decode_utf8, line_count, read_text
 from duben.model.body import nesting_problems
 from duben.model.checker import Checker, parse_source
 from duben.slugs import is_slug
@@ -168,10 +168,11 @@ def parse_article(text: str, path: str) -> Article:
     return article
 
 
-def load_article(path: Path, root: Path | None = None) -> Article:
-    """Read and parse one content file (I/O wrapper around parse_article)."""
+def load_article(path: Path, root: Path | None = None, data: bytes | None = None) -> Article:
+    """Read and parse one content file (I/O wrapper around parse_article); `data`: its
+    bytes, when the caller has read them already (to hash them)."""
     shown = paths.shown(path, root) if root else str(path)
-    text = read_text(path, shown, MAX_ARTICLE)
+    text = read_text(path, shown, MAX_ARTICLE) if data is None else decode_utf8(data, shown)
     article = parse_article(text, shown)
     # The seed is optional at build time (content/ is what editors own); when it is
     # there, the lines an article claims must exist in it.

@@ -40,8 +40,9 @@ def _parse(path: Path, root: Path, keep: bool) -> tuple[tuple[Any, ...] | None, 
     try:
         st = path.stat()
         shown = str(path.relative_to(root))
-        sha = hashlib.sha256(read_bytes(path, shown, MAX_ARTICLE)).hexdigest() if keep else ""
-        article = load_article(path, root)
+        data = read_bytes(path, shown, MAX_ARTICLE)  # read once: hashed, then parsed
+        sha = hashlib.sha256(data).hexdigest() if keep else ""
+        article = load_article(path, root, data)
     except (DubenError, OSError):
         return None, {}
     names = [*article.authors, *article.tags, article.column or "",

@@ -48,7 +48,10 @@ class PageLinks:
 
 
 _SHARED: dict[Target, Target] = {}
-_ROOTED: dict[tuple[str, str, str], Target | None] = {}  # (base_url, "../"s, tag) -> target
+# (base_url, "../"s to the root) -> {tag: target} for the tags that name the same target
+# from every page at that depth
+_ROOTED: dict[tuple[str, str], dict[str, Target | None]] = {}
+_UNSEEN = ("", "", "")  # (not a target: a tag not in _ROOTED yet)
 
 
 def shared(links: PageLinks) -> PageLinks:
@@ -120,34 +123,37 @@ class Scanner:
         # finds ids 5x faster than a case-blind one (the scan runs on every page).
         self.ids.update(_ids(html, _lower_case(html)))
         line, counted = self.line, 0
+        rooted = _ROOTED.setdefault((self.base_url, self.up), {})
+        targets, pending, ids, here = self.targets, self.pending, self.ids, self.here
         # Each distinct tag once, at its first occurrence (a tag holds no '<': found
         # by str.find, it is the first match), in page order.
         for tag in dict.fromkeys(_LINK_TAG.findall(html)):
-            target = self._target(tag)
-            if target is None or target in self.targets or target in self.pending:
+            target = rooted.get(tag, _UNSEEN)
+            if target is _UNSEEN:
+                target = self._target(tag, rooted)
+            if target is None or target in targets or target in pending:
                 continue
             at = html.find(tag, counted)
             line += html.count("\n", counted, at)
             counted = at
-            if target[0] != self.here or not target[1]:
-                self.targets[target] = line
-            elif target[1] not in self.ids:
-                self.pending[target] = line
+            if target[0] != here or not target[1]:
+                targets[target] = line
+            elif target[1] not in ids:
+                pending[target] = line
         self.line = line + html.count("\n", counted)
         if self.pending:
             self.pending = {t: n for t, n in self.pending.items() if t[1] not in self.ids}
 
-    def _target(self, tag: str) -> Target | None:
-        """The target a tag links to (None: none, or external); kept if it climbs to the root."""
-        key = (self.base_url, self.up, tag)
-        if key not in _ROOTED:
-            raw = _link_of(tag)
-            resolved = None if raw is None else self._resolve(raw)
-            target = None if raw is None or resolved is None else (*resolved, raw)
-            if raw is not None and not (raw.startswith(self.up) and _path_of(raw[len(self.up):])):
-                return target  # relative to this page's own folder
-            _ROOTED[key] = target
-        return _ROOTED[key]
+    def _target(self, tag: str, rooted: dict[str, Target | None]) -> Target | None:
+        """The target a tag links to (None: none, or external); kept in `rooted` (this
+        depth's) if it climbs to the root."""
+        raw = _link_of(tag)
+        resolved = None if raw is None else self._resolve(raw)
+        target = None if raw is None or resolved is None else (*resolved, raw)
+        if raw is not None and not (raw.startswith(self.up) and _path_of(raw[len(self.up):])):
+            return target  # relative to this page's own folder
+        rooted[tag] = target
+        return target
 
     def _resolve(self, raw: str) -> tuple[str, str] | None:
         if not _path_of(raw):
