@@ -6,7 +6,7 @@ import functools
 import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, ParamSpec
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec
 
 from duben.atomic import discard, recover_target, staging_dir, swap_in, write_failed
 from duben.errors import DubenError, Problem
@@ -28,6 +28,9 @@ from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
 from duben.renderers import available, default_renderers
 from duben.renderers.scripts import ScriptEdition, in_scripts
+
+if TYPE_CHECKING:
+    from duben.renderers.html.warm import Look
 
 Progress = Callable[[int, int], None]  # (pages done so far, pages in all)
 P = ParamSpec("P")
@@ -111,10 +114,12 @@ def build_site(root: Path, out: Path, *, strict: bool,
     gc.freeze()
     config = with_print_decided(config, len(edition.articles))  # `print: auto`, by size
     scripts = in_scripts(edition, config)
-    if "html" in renderers and not (store.enabled and store.pages):  # every page to render
-        warm_headlines(scripts, jobs)
-    specs, render = (html_pages(scripts, config.base_url)
-                     if "html" in renderers else ([], None))
+    specs, render, looks = (html_pages(scripts, config.base_url)
+                            if "html" in renderers else ([], None, []))
+    if not (store.enabled and store.pages):  # every page to render: headlines, list items
+        from duben.renderers.html.warm import warm
+
+        warm(looks, jobs)
     files = render_all(edition, config, tuple(n for n in renderers if n != "html"))
     files |= static_files(config.theme_dir / "static", root)
     claim([(s.url, s.origin) for s in specs], files)    # two claims on one URL fail here
@@ -172,16 +177,20 @@ def load(config: Config, store: BuildCache, workers: int) -> tuple[Edition, list
     return load_edition(config, store.load_article, listing, workers)
 
 
-def html_pages(scripts: tuple[ScriptEdition, ...], base_url: str) -> tuple[list[Spec], Render]:
-    """The HTML site's pages in every script, and a function rendering page i (run in
-    the workers; render.render_edition renders the same in one process)."""
+def html_pages(scripts: tuple[ScriptEdition, ...],
+               base_url: str) -> tuple[list[Spec], Render, list[Look]]:
+    """The HTML site's pages in every script, a function rendering page i (run in
+    the workers; render.render_edition renders the same in one process), and each
+    script's edition with the templates and Site its pages are rendered with."""
     from duben.renderers.html.render import make_env, render_chunks, script_specs, site_of
 
     specs: list[Spec] = []
     makers: list[tuple[Any, ...]] = []
+    looks: list[Look] = []
     for s in scripts:  # absolute URLs name the page in its script
         env, site = make_env(s.config.theme_dir, s.convert), site_of(s.config, s.script,
                                                                        base_url)
+        looks.append((s, env, site))
         for url, spec in script_specs(s.edition, s.config, s.script):
             batch = f"{s.script} {spec.batch}" if spec.batch else ""
             specs.append(Spec(url, spec.origin, (s.script, spec.deps), batch))
@@ -190,18 +199,7 @@ def html_pages(scripts: tuple[ScriptEdition, ...], base_url: str) -> tuple[list[
     def render(i: int, problems: list[Problem]) -> Iterator[str]:
         return render_chunks(*makers[i], problems)
 
-    return specs, render
-
-
-def warm_headlines(scripts: tuple[ScriptEdition, ...], workers: int) -> None:
-    """Segment every headline once, on every core, before the render processes fork
-    (they inherit the result); one process segments them as it renders. For a build
-    that renders every page: one that reuses pages segments only what it renders."""
-    from duben.renderers.html.breaks import break_points, headlines, learn
-
-    if workers > 1:
-        texts = headlines(s.edition for s in scripts)
-        learn(dict(zip(texts, fork_map(break_points, texts, workers))))
+    return specs, render, looks
 
 
 def _data(root: Path) -> bytes:

@@ -229,7 +229,7 @@ class Live:
                 warnings: tuple[Problem, ...]) -> Snapshot:
         """A snapshot listing every page of `scripts`; every template compiled first, so
         a broken one fails here, not on some page later."""
-        specs, render = html_pages(scripts, config.base_url)
+        specs, render, _ = html_pages(scripts, config.base_url)
         for s in scripts:
             compile_templates(make_env(s.config.theme_dir, s.convert), config)
         files = self._static(config)

@@ -188,7 +188,7 @@ def test_headlines_get_break_opportunities_between_words_only(site: Path) -> Non
     assert '<h1 class="title" id="article-title">银光<wbr>集团：' in page
     # plain where markup cannot go: <title>, JSON-LD, the feed
     assert "<title>银光集团：将党员责任区设在安全生产链条上 · " in page
-    assert '"headline": "银光集团：将党员责任区设在安全生产链条上"' in page
+    assert '"headline":"银光集团：将党员责任区设在安全生产链条上"' in page
     assert "<wbr>" not in (site / "feed.xml").read_text("utf-8")
 
 

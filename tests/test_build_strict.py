@@ -157,7 +157,7 @@ def test_markup_in_titles_and_bodies_is_shown_as_text(edition: Path, tmp_path: P
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, page
     article = (out / "articles/lian-shang-fu-neng/index.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;粗&lt;/b&gt;&lt;img src=x onerror=alert(2)&gt;" in article
-    assert '"headline": "聚链\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"' in article
+    assert '"headline":"聚链\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"' in article
 
 
 def test_renamed_file_and_unfound_correction_warn(edition: Path, tmp_path: Path) -> None:

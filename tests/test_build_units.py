@@ -196,13 +196,16 @@ def test_print_takes_true_false_or_auto() -> None:
     assert "duben.yaml:5: print: must be true or false or auto" in str(info.value)
 
 
-def test_headlines_segmented_ahead_are_the_ones_wbr_breaks() -> None:
-    """build segments every headline once over the cores (build.warm_headlines); the
-    render processes then break exactly those texts with what was learnt."""
-    from duben.build import warm_headlines
+def test_headlines_and_items_made_ahead_are_the_ones_pages_make(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """build segments every headline and renders every list item once over the cores
+    (renderers/html/warm.py); the render processes then use exactly what was learnt,
+    which is what they would have made themselves."""
+    from duben.build import html_pages
     from duben.model.config import load_config
     from duben.model.edition import load_edition
-    from duben.renderers.html import breaks
+    from duben.renderers.html import breaks, fragments
+    from duben.renderers.html.warm import warm
     from duben.renderers.scripts import in_scripts
 
     config = load_config(Path(__file__).resolve().parents[1])  # the real edition
@@ -216,15 +219,27 @@ def test_headlines_segmented_ahead_are_the_ones_wbr_breaks() -> None:
     expected = {t: breaks._break_points(t)
                 for t in breaks.headlines(s.edition for s in scripts)}
     assert set(texts) < set(expected)  # and the other script's
+    _, _, looks = html_pages(scripts, config.base_url)
+    items = {(n, id(a)): fragments.item_parts(env, site, a)
+             for n, (s, env, site) in enumerate(looks) for a in s.edition.articles}
+    assert len(looks) == 2 and len(items) == 2 * len(edition.articles)
     breaks._LEARNT.clear()
+    fragments._items.clear()
     try:
-        warm_headlines(scripts, 2)
+        monkeypatch.setattr("duben.output.stream.SMALL", 2)  # forked, for 30 articles
+        warm(looks, 2)
         assert breaks._LEARNT == expected and any(expected.values())
+        for n, (s, env, site) in enumerate(looks):
+            made = fragments._made(env, site)
+            assert {i: parts for i, (_, parts) in made.items()} == {
+                id(a): items[n, id(a)] for a in s.edition.articles}
+            assert all(made[id(a)][0] is a for a in s.edition.articles)
         breaks.learn({"党建引领": (1,)})  # what is learnt is what wbr uses, and replaces
         assert str(breaks.wbr.__wrapped__("党建引领")) == "党<wbr>建引领"
         assert breaks._LEARNT == {"党建引领": (1,)}
     finally:
         breaks._LEARNT.clear()
+        fragments._items.clear()
 
 
 def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:

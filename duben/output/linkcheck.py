@@ -27,12 +27,9 @@ Target = tuple[str, str, str]  # (site file, unquoted fragment or "", the href a
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
-    """One page's ids and its distinct internal link targets, in page order.
-
-    Kept compact, since every page's links wait for the end of the build: the ids as
-    one string, targets shared between pages (the same few recur on every page), the
-    line of each target in an array.
-    """
+    """One page's ids and its distinct internal link targets, in page order; compact,
+    as every page's wait for the end of the build: the ids as one string, targets
+    shared between pages (the same few recur on every page), their lines an array."""
 
     id_text: str  # the ids, sorted, one a line
     targets: tuple[Target, ...]
@@ -48,8 +45,7 @@ class PageLinks:
 
 
 _SHARED: dict[Target, Target] = {}
-# (base_url, "../"s to the root) -> {tag: target} for the tags that name the same target
-# from every page at that depth
+# (base_url, "../"s to the root) -> {tag: target}: tags naming one target from that depth
 _ROOTED: dict[tuple[str, str], dict[str, Target | None]] = {}
 _UNSEEN = ("", "", "")  # (not a target: a tag not in _ROOTED yet)
 
@@ -119,8 +115,7 @@ class Scanner:
         html, self.rest = text[:cut], text[cut:]
         if "<!--" in html:
             html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
-        # Our templates write `id=` in lower case: then a pattern with a literal start
-        # finds ids 5x faster than a case-blind one (the scan runs on every page).
+        # `id=` only in lower case (as our templates write it): a literal-led pattern, 5x faster.
         self.ids.update(_ids(html, _lower_case(html)))
         line, counted = self.line, 0
         rooted = _ROOTED.setdefault((self.base_url, self.up), {})
@@ -141,8 +136,8 @@ class Scanner:
             elif target[1] not in ids:
                 pending[target] = line
         self.line = line + html.count("\n", counted)
-        if self.pending:
-            self.pending = {t: n for t, n in self.pending.items() if t[1] not in self.ids}
+        if pending:
+            self.pending = {t: n for t, n in pending.items() if t[1] not in ids}
 
     def _target(self, tag: str, rooted: dict[str, Target | None]) -> Target | None:
         """The target a tag links to (None: none, or external); kept in `rooted` (this
@@ -150,9 +145,8 @@ class Scanner:
         raw = _link_of(tag)
         resolved = None if raw is None else self._resolve(raw)
         target = None if raw is None or resolved is None else (*resolved, raw)
-        if raw is not None and not (raw.startswith(self.up) and _path_of(raw[len(self.up):])):
-            return target  # relative to this page's own folder
-        rooted[tag] = target
+        if raw is None or (raw.startswith(self.up) and _path_of(raw[len(self.up):])):
+            rooted[tag] = target  # not relative to this page's own folder
         return target
 
     def _resolve(self, raw: str) -> tuple[str, str] | None:

@@ -44,11 +44,20 @@ def list_items(ctx: Any, articles: Iterable[Article]) -> Markup:
     for a in articles:
         hit = made.get(id(a))
         if hit is None or hit[0] is not a:
-            text = env.get_template(ITEM).render(a=a, href=HREF, site=site)
-            hit = made[id(a)] = (a, text.split(HREF))
+            hit = made[id(a)] = (a, item_parts(env, site, a))
         # (str.join: Markup's own join would escape the item's parts)
         out.append(str.join(quick_escape(link(ctx, urls.article(a.slug))), hit[1]))
     return Markup("".join(out))
+
+
+def item_parts(env: Environment, site: Any, a: Article) -> list[str]:
+    """`a`'s item, split where its link goes."""
+    return env.get_template(ITEM).render(a=a, href=HREF, site=site).split(HREF)
+
+
+def learn_items(env: Environment, site: Any, items: dict[int, tuple[Article, list[str]]]) -> None:
+    """Keep items made elsewhere (duben/renderers/html/warm.py): {id(a): (a, item_parts)}."""
+    _made(env, site).update(items)
 
 
 def _made(env: Environment, site: Any) -> dict[int, tuple[Article, list[str]]]:

@@ -207,7 +207,8 @@ def json_ld(a: Article, page: Page, canonical: str, count: int,
         data["datePublished"] = info.date
     if info.paper:
         data["publisher"] = {"@type": "Organization", "name": info.paper}
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    # One line: an indented dump goes through json's Python encoder, 3x slower (every page).
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
