@@ -64,6 +64,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LINK_TAG = re.compile(r"<(?:a|link|script|img|area|iframe|source|form)(?:\s[^<>]*)?>",
                        re.IGNORECASE)
 _TAG_PARTS = re.compile(r"<([^\s>]+)(.*)>", re.DOTALL)
+_PLAIN_A = re.compile(r'<a(?: class="[^"&<>]*")? href="([^"&<>]*)">')  # no entity, no rel
 # `ID=`, `iD=` or `Id=`: each pattern starts with a literal, found fast (see Scanner.feed).
 _UPPER_ID = (re.compile(r"D\s*="), re.compile(r"I[dD]\s*="))
 # An id attribute, found by its name (the engine skips ahead to each 'i'; a pattern
@@ -185,6 +186,9 @@ def _ids(html: str, lower: bool = False) -> Iterator[str]:
 @lru_cache(maxsize=1 << 16)  # the tags every page repeats, and each article's links
 def _link_of(tag: str) -> str | None:
     """The link a start tag makes (its href, src or action), or None (none; canonical)."""
+    simple = _PLAIN_A.fullmatch(tag)  # most tags a page has alone: read without a dict
+    if simple:
+        return simple.group(1)
     parts = _TAG_PARTS.fullmatch(tag)
     if parts is None:
         return None
@@ -277,16 +281,11 @@ def _missing(path: str, fragment: str, files: set[str],
     search of its id text per link was quadratic (10 s at 10,000 articles)."""
     if path not in files:
         return f"no file {path}"
-    if not fragment:
+    links = pages.get(path, ("", None))[1]  # None: not a page we scanned
+    if not fragment or links is None:
         return None
-    target_links = pages.get(path, ("", None))[1]
-    if target_links is None:
-        return None
-    if path not in ids:
-        ids[path] = target_links.ids
-    if fragment not in ids[path]:
-        return f"no element with id {fragment!r} in {path}"
-    return None
+    known = ids[path] if path in ids else ids.setdefault(path, links.ids)
+    return None if fragment in known else f"no element with id {fragment!r} in {path}"
 
 
 def _source_line(root: Path, origin: str, target: str) -> int | None:
