@@ -22,8 +22,9 @@ from duben.output.cache import (
     open_cache,
     stats,
 )
+from duben.output.fingerprint import learn as learn_digests
 from duben.output.linkcheck import check_links
-from duben.output.stream import Render, fork_map, workers_wanted
+from duben.output.stream import Render, workers_wanted
 from duben.output.write import Files, Stager, claim, static_files
 from duben.paths import check_output, url_key
 from duben.renderers import available, default_renderers
@@ -109,6 +110,8 @@ def build_site(root: Path, out: Path, *, strict: bool,
         load_pages(store)
     jobs = workers or workers_wanted(len(inputs))      # for loading; pages decide their own
     edition, warnings = load(config, store, jobs)
+    # Each article's digest, made where it was parsed, for the pages' fingerprints.
+    learn_digests((r[3], r[5]) for r in store.fresh_articles.values())
     # The articles and indexes outlive every object the build makes after them: the
     # collector need not walk them again (1.9 s of collecting at 10,000 articles).
     gc.freeze()

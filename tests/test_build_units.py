@@ -370,6 +370,33 @@ def test_an_article_digest_changes_with_any_field_and_only_with_content() -> Non
     assert digest(dataclasses.replace(a, body=repr(a.body))) != digest(a)
 
 
+def test_an_article_digest_made_elsewhere_is_what_a_digester_makes() -> None:
+    """ahead.py digests each article where it is parsed and the build teaches every
+    Digester those (fingerprint.learn): a page's fingerprint is the same either way,
+    and a learnt digest stands only for that very object."""
+    import dataclasses
+
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+    from duben.output import fingerprint
+
+    config = load_config(Path(__file__).resolve().parents[1])  # the real edition
+    edition = load_edition(config)[0]
+    a = edition.articles[0]
+    deps = ("article.html", a, edition.neighbours[a.slug], "page")
+    plain = fingerprint.Digester().digest(deps)
+    assert fingerprint.article_digest(a) == fingerprint.Digester()._walk(a)
+    try:
+        fingerprint.learn([(a, fingerprint.article_digest(a))])
+        assert fingerprint.Digester().digest(deps) == plain
+        fingerprint.learn([(a, "#made-up")])  # (what a Digester takes, unchecked)
+        assert fingerprint.Digester().digest(deps) != plain
+        copy = dataclasses.replace(a)  # equal, another object: walked, not looked up
+        assert fingerprint.Digester().digest(("article.html", copy, *deps[2:])) == plain
+    finally:
+        fingerprint.learn([])
+
+
 def test_tree_stats_lists_files_as_os_walk_does(tmp_path: Path) -> None:
     """What the cache compares to call an output folder untouched: every file (a link to
     a file followed), a linked folder not entered, nothing for a missing folder."""

@@ -19,6 +19,7 @@ from duben.errors import DubenError
 from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import load_article
 from duben.output.cache import CACHE_DIR, BuildCache, load_pickle, seed_stat, slugs_key
+from duben.output.fingerprint import article_digest
 from duben.output.stream import fork_map
 from duben.paths import is_slug
 
@@ -35,8 +36,8 @@ def parse_ahead(cache: BuildCache, paths: list[Path], root: Path, workers: int) 
 def _parse(path: Path, root: Path, keep: bool) -> tuple[tuple[Any, ...] | None, dict[str, str]]:
     """The cache's record of the file (None if it fails: load_edition reports it), and
     the slugs of the names the edition makes pages for. The record (stat, sha256,
-    article, its seed's stat) is made here, `keep`ing the cache, so the parent need
-    not read every file again to hash it."""
+    article, its seed's stat, its digest) is made here, `keep`ing the cache, so the
+    parent need not read every file again to hash it."""
     try:
         st = path.stat()
         shown = str(path.relative_to(root))
@@ -47,8 +48,9 @@ def _parse(path: Path, root: Path, keep: bool) -> tuple[tuple[Any, ...] | None, 
         return None, {}
     names = [*article.authors, *article.tags, article.column or "",
              article.series.name if article.series else ""]
-    return ((st.st_mtime_ns, st.st_size, sha, article, seed_stat(root, article) if keep else None),
-            {n: slugs.slugify(n) for n in names if n})
+    record = (st.st_mtime_ns, st.st_size, sha, article,
+              *((seed_stat(root, article), article_digest(article)) if keep else (None, "")))
+    return record, {n: slugs.slugify(n) for n in names if n}
 
 
 def load_slugs(root: Path) -> None:

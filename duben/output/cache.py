@@ -35,11 +35,12 @@ from duben.errors import DubenError
 from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import Article, load_article
 from duben.output.aside import aside
+from duben.output.fingerprint import article_digest
 from duben.output.linkcheck import PageLinks
 from duben.paths import tree_stats
 
 CACHE_DIR = ".duben-cache"
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,15 @@ class BuildCache:
     out: str  # the output folder, resolved
     key: str = ""
     enabled: bool = True
-    # content file -> (mtime_ns, size, sha256, Article, (mtime_ns, size) of its seed or None)
+    # content file -> (mtime_ns, size, sha256, Article, (mtime_ns, size) of its seed or
+    # None, the Article's digest: fingerprint.article_digest)
     articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     pages: dict[str, Entry] = field(default_factory=dict)
     fresh_articles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     parsed: int = 0  # content files parsed this build (the rest came from the cache)
     inputs: dict[str, tuple[int, int]] = field(default_factory=dict)  # at this build's start
     last: tuple[Any, ...] = ()  # (inputs, outputs, warnings) of the last build
-    # Parsed by output/ahead.py: (mtime_ns, size, sha, article, seed stat) as kept below.
+    # Parsed by output/ahead.py: records as `articles` keeps them.
     ahead: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def unchanged(self, inputs: dict[str, tuple[int, int]], out: Path) -> list[Any] | None:
@@ -113,12 +115,13 @@ class BuildCache:
             return old[3]
         sha = hashlib.sha256(read_bytes(path, shown, MAX_ARTICLE)).hexdigest()  # size-checked
         if old and old[2] == sha and old[4] == seed:
-            article = old[3]
+            article, digest = old[3], old[5]
         else:
             article = load_article(path, root)
+            digest = article_digest(article)
             self.parsed += 1
         self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article,
-                                      seed_stat(root, article))
+                                      seed_stat(root, article), digest)
         return article
 
     def reload(self, path: Path, root: Path) -> Article:
@@ -160,7 +163,7 @@ class BuildCache:
         try:
             folder.mkdir(exist_ok=True)
             saved = aside(lambda: _dump(folder / "articles.pickle", FORMAT, (  # a child's part
-                (shown, *entry[:3], *_packed(entry[3]), entry[4])
+                (shown, *entry[:3], *_packed(entry[3]), *entry[4:])
                 for shown, entry in articles.items())))
         except OSError:
             saved = lambda: None
@@ -202,7 +205,8 @@ def load_articles(cache: BuildCache) -> None:
     records = _records(cache.folder / "articles.pickle")
     if next(records, None) == FORMAT:  # then each body is decoded as its record is read
         cache.articles = {shown: (mtime, size, sha, dataclasses.replace(a, body=body.decode()),
-                                  seed) for shown, mtime, size, sha, a, body, seed in records}
+                                  seed, digest)
+                          for shown, mtime, size, sha, a, body, seed, digest in records}
 
 
 def stats(files: list[Path]) -> dict[str, tuple[int, int]]:

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -46,6 +46,23 @@ def _fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return operator.attrgetter(*names)
 
 
+def article_digest(article: object) -> str:
+    """What a Digester makes of an Article (or any value of duben.model.article): made
+    where the article is parsed, on every core, and kept with it in the cache."""
+    return Digester._short(_leaf(article))
+
+
+_KNOWN: dict[int, tuple[object, str]] = {}  # id -> (value, its digest), for every Digester
+
+
+def learn(digests: Iterable[tuple[object, str]]) -> None:
+    """Take the digests of this build's articles (made by `article_digest` elsewhere):
+    each render process would otherwise make each again (a third of digesting the
+    pages at 10,000 articles). They replace the last build's."""
+    _KNOWN.clear()
+    _KNOWN.update((id(value), (value, text)) for value, text in digests)
+
+
 class Later:
     """Dependencies worked out only when digested: listing the pages (which `serve`
     does on every save) need not build them for every article."""
@@ -60,7 +77,7 @@ class Digester:
     """Digests of values, memoised by object identity for one build (values are frozen)."""
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[object, str]] = {}
+        self._seen: dict[int, tuple[object, str]] = dict(_KNOWN)
 
     def digest(self, value: object) -> str:
         """sha256 (hex) of the value's parts."""
