@@ -41,10 +41,18 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, yaml.Node
         if node is None:
             return None, None
         # Without anchors no node is shared, so the graph is a tree no bigger than the
-        # text: only duplicate keys need looking for (3x faster; every article has one).
-        plain = "&" not in text and "*" not in text and len(text) < MAX_NODES
-        problems = _duplicate_keys(node, path, first_line) if plain else _check(
-            node, path, first_line)
+        # text: only duplicate keys need looking for (3x faster; every article has one),
+        # and it is built without PyYAML's bookkeeping (a third of parsing an article).
+        if "&" not in text and "*" not in text and len(text) < MAX_NODES:
+            try:
+                return _tree(loader, node), node
+            except (_Unusual, yaml.YAMLError):  # a key twice, merge keys, odd tags, lists
+                loader.dispose()  # as keys, a bad value: checked, then built, PyYAML's way
+                loader = _LOADER(text)  # (and its errors, in its order)
+                node = loader.get_single_node()
+                problems = _duplicate_keys(node, path, first_line)
+        else:
+            problems = _check(node, path, first_line)
         if problems:
             raise DubenError(problems)
         return loader.construct_document(node), node
@@ -111,6 +119,35 @@ def _check(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
             problems += _duplicates(node, path, first_line)
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
     return problems
+
+
+_STR, _SEQ, _MAP, _INT, _BOOL, _NULL = (
+    f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "int", "bool", "null"))
+
+
+class _Unusual(Exception):
+    """A node `_tree` leaves to PyYAML's constructor, or a key given twice."""
+
+
+def _tree(loader: Any, node: yaml.Node) -> Any:
+    """What loader.construct_document makes of a tree (no anchors) with no key given
+    twice: text, lists and dicts built here, other scalars (numbers, dates, null) by
+    PyYAML's own constructors. Nesting is bounded (MAX_DEPTH, checked first)."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_tree(loader, n) for n in node.value]
+    if not (isinstance(node, yaml.MappingNode) and node.tag == _MAP):
+        raise _Unusual
+    out: dict[Any, Any] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag not in (_STR, _INT, _BOOL, _NULL):
+            raise _Unusual  # (also '<<' and '=' keys, which PyYAML treats apart)
+        k = _tree(loader, key)
+        if k in out:  # a duplicate (or 1 and 01): reported, or kept, as PyYAML's way does
+            raise _Unusual
+        out[k] = _tree(loader, value)
+    return out
 
 
 def _duplicate_keys(root: yaml.Node, path: str, first_line: int) -> list[Problem]:
