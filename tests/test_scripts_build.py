@@ -106,7 +106,7 @@ def test_traditional_pages_are_in_traditional_script_throughout(site: Path) -> N
     for label in ("版面", "系列", "欄目", "標籤", "關於", "校勘記", "引用本文", "來源"):
         assert label in page, label
     assert "<title>以黨建引領深化改革趕超發展 · 讀本</title>" in page
-    assert '"inLanguage": "zh-Hant"' in page
+    assert '"inLanguage":"zh-Hant"' in page
     assert f'<link rel="canonical" href="{BASE}zh-hant/articles/' in page
 
 
