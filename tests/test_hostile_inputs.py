@@ -344,9 +344,9 @@ def test_documents_without_anchors_are_built_as_pyyaml_builds_them(
         *sorted(project.glob("content/*/page.yaml")), *sorted(project.glob("seeds/*.yaml")),
         *sorted(project.glob("data/*.yaml")), project / "duben.yaml")]
     texts += [
-        "a: 1\nb: 01\nc: 0x1F\nd: 1_000\ne: 1:30\nf: 1.5\ng: .inf\nh: true\ni: yes\n"
+        ("a: 1\nb: 01\nc: 0x1F\nd: 1_000\ne: 1:30\nf: 1.5\ng: .inf\nh: true\ni: yes\n"
         "j: on\nk: null\nl: ~\nm: 2022-01-01\nn: 2022-01-01 10:00:00\no: '1'\np: !!str 2\n"
-        "q: ''\nr:\ns: \"x\\ty\"\nt: |\n  block\n  text\nu: >\n  folded\n  text\n",
+        "q: ''\nr:\ns: \"x\\ty\"\nt: |\n  block\n  text\nu: >\n  folded\n  text\n"),
         "1: a\n01: b\n", "true: a\nTrue: b\n", "null: a\n~: b\n", "? [a, b]\n: c\n",
         "? {a: b}\n: c\n", "<<: {a: 1}\nb: 2\n", "=: x\n", "a: =\n", "a: <<\n",
         "a: !!set {x, y}\n", "a: !!omap [x: 1]\n", "a: !!binary aGVsbG8=\n", "a: !!float 1\n",
