@@ -112,6 +112,7 @@ def _make_env(theme_dir: Path, convert: Callable[[str], str] | None,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # one build, one set of templates: no stat per page rendered
+        cache_size=-1,  # every template kept in a dict: no LRU bookkeeping per include
     )
     env.template_class = QuickTemplate  # escapes as markupsafe does, quicker
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
