@@ -260,15 +260,17 @@ def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
     """
     problems = []
     ids: dict[str, frozenset[str]] = {}  # of each page some link names an #anchor in
+    verdicts: dict[Target, str | None] = {}  # each distinct target checked once
     for here in sorted(pages):
         origin, links = pages[here]
         if links is None:
             continue
-        for (path, fragment, raw), line in zip(links.targets, links.lines):
-            missing = _missing(path, fragment, files, pages, ids)
+        for target, line in zip(links.targets, links.lines):
+            missing = verdicts[target] if target in verdicts else verdicts.setdefault(
+                target, _missing(target[0], target[1], files, pages, ids))
             if missing:
-                problems.append(Problem(origin, _source_line(root, origin, raw),
-                                        f"broken link {raw!r} on {here} (line {line}): "
+                problems.append(Problem(origin, _source_line(root, origin, target[2]),
+                                        f"broken link {target[2]!r} on {here} (line {line}): "
                                         f"{missing}"))
     return problems
 
@@ -276,9 +278,8 @@ def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
 def _missing(path: str, fragment: str, files: set[str],
              pages: Mapping[str, tuple[str, PageLinks | None]],
              ids: dict[str, frozenset[str]]) -> str | None:
-    """Why the link is broken, or None. `ids` keeps each target page's ids as a set,
-    made once: the print page has an id per heading and note of every article, and a
-    search of its id text per link was quadratic (10 s at 10,000 articles)."""
+    """Why the link is broken, or None. `ids` keeps each target page's ids as a set, made
+    once (a search of the print page's id text per link was quadratic: 10 s at 10,000)."""
     if path not in files:
         return f"no file {path}"
     links = pages.get(path, ("", None))[1]  # None: not a page we scanned
