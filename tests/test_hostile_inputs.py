@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import random
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import opencc
@@ -288,28 +289,15 @@ def test_documents_without_anchors_are_checked_as_the_full_walk_checks_them() ->
 
     from duben import yamlsafe
 
-    project = Path(__file__).resolve().parents[1]
-    texts = [p.read_text(encoding="utf-8").split("---\n")[1]
-             for p in sorted(project.glob("content/*/*.md"))]
-    texts += [p.read_text(encoding="utf-8") for p in (
-        *sorted(project.glob("content/*/page.yaml")), *sorted(project.glob("seeds/*.yaml")),
-        *sorted(project.glob("data/*.yaml")), project / "duben.yaml")]
-    rng = random.Random(5)
     checked = 0
-    for text in texts:
-        lines = text.split("\n")
-        for i in [None, *rng.sample(range(len(lines)), min(4, len(lines)))]:
-            doc = text if i is None else "\n".join(lines[:i + 1] + lines[i:])
-            if "&" in doc or "*" in doc:
-                continue
-            try:
-                node = yaml.compose(doc, Loader=yamlsafe._LOADER)
-            except yaml.YAMLError:
-                continue
-            if node is not None:
-                assert (yamlsafe._duplicate_keys(node, "x", 1)
-                        == yamlsafe._check(node, "x", 1)), doc
-                checked += 1
+    for doc in _yaml_variants(random.Random(5), 4):
+        try:
+            node = yaml.compose(doc, Loader=yamlsafe._LOADER)
+        except yaml.YAMLError:
+            continue
+        if node is not None:
+            assert yamlsafe._duplicate_keys(node, "x", 1) == yamlsafe._check(node, "x", 1), doc
+            checked += 1
     assert checked > 100
 
 
@@ -337,13 +325,7 @@ def test_documents_without_anchors_are_built_as_pyyaml_builds_them(
         finally:
             monkeypatch.undo()
 
-    project = Path(__file__).resolve().parents[1]
-    texts = [p.read_text(encoding="utf-8").split("---\n")[1]
-             for p in sorted(project.glob("content/*/*.md"))]
-    texts += [p.read_text(encoding="utf-8") for p in (
-        *sorted(project.glob("content/*/page.yaml")), *sorted(project.glob("seeds/*.yaml")),
-        *sorted(project.glob("data/*.yaml")), project / "duben.yaml")]
-    texts += [
+    extra = [
         ("a: 1\nb: 01\nc: 0x1F\nd: 1_000\ne: 1:30\nf: 1.5\ng: .inf\nh: true\ni: yes\n"
         "j: on\nk: null\nl: ~\nm: 2022-01-01\nn: 2022-01-01 10:00:00\no: '1'\np: !!str 2\n"
         "q: ''\nr:\ns: \"x\\ty\"\nt: |\n  block\n  text\nu: >\n  folded\n  text\n"),
@@ -354,14 +336,27 @@ def test_documents_without_anchors_are_built_as_pyyaml_builds_them(
         "just text", "a: !foo x\n", "!!map {a: 1}\n", "!!seq [a]\n", "1.5: a\n",
         "2022-01-01: a\n", "a:\n  - b: 1\n    b: 2\n  - c\n", "", "# only a comment\n",
     ]
-    rng = random.Random(7)
     checked = 0
-    for text in texts:
-        lines = text.split("\n")
-        for i in [None, *rng.sample(range(len(lines)), min(3, len(lines)))]:
-            doc = text if i is None else "\n".join(lines[:i + 1] + lines[i:])
-            if "&" in doc or "*" in doc:
-                continue
-            assert outcome(doc) == outcome(doc, quick=False), doc
-            checked += 1
+    for doc in _yaml_variants(random.Random(7), 3, extra):
+        assert outcome(doc) == outcome(doc, quick=False), doc
+        checked += 1
     assert checked > 150
+
+
+def _yaml_variants(rng: random.Random, doubled: int,
+                   extra: Iterable[str] = ()) -> Iterator[str]:
+    """Every YAML text of the project (front matter, page, seed and data files, the
+    config) and `extra`, each as it is and with `doubled` of its lines written twice
+    (a duplicate key at any depth); none with an anchor or alias."""
+    project = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8").split("---\n")[1]
+             for p in sorted(project.glob("content/*/*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in (
+        *sorted(project.glob("content/*/page.yaml")), *sorted(project.glob("seeds/*.yaml")),
+        *sorted(project.glob("data/*.yaml")), project / "duben.yaml")]
+    for text in [*texts, *extra]:
+        lines = text.split("\n")
+        for i in [None, *rng.sample(range(len(lines)), min(doubled, len(lines)))]:
+            doc = text if i is None else "\n".join(lines[:i + 1] + lines[i:])
+            if "&" not in doc and "*" not in doc:
+                yield doc
