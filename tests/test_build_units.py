@@ -472,3 +472,65 @@ def test_a_build_runs_without_the_cycle_collector_and_restores_it(tmp_path: Path
         finally:
             gc.enable()
     assert seen == [False, False, False, False]
+
+
+def test_related_articles_are_the_best_scored_of_each_groups_window() -> None:
+    """Related reading: articles sharing the series score 3, the column 2, each tag 1;
+    best first, then in edition order; five at most; candidates only the WINDOW members
+    on either side in each group. Checked against scoring by the definition, on the
+    real edition (its groups fit in a window) and with a window of 1."""
+    from duben.model import neighbours
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+
+    config = load_config(Path(__file__).resolve().parents[1])  # the real edition
+    e = load_edition(config)[0]
+    position = {a.slug: i for i, a in enumerate(e.articles)}
+
+    def score(a: object, b: object) -> int:
+        same = (lambda of: of.get(a.slug) is not None and of.get(a.slug) is of.get(b.slug))
+        shared = set(map(id, e.tags_of.get(a.slug, ()))) & set(map(id, e.tags_of.get(b.slug, ())))
+        return 3 * same(e.series_of) + 2 * same(e.column_of) + len(shared)
+
+    def expected(a: object, window: int) -> list[str]:
+        near = set()
+        for g in (e.series_of.get(a.slug), e.column_of.get(a.slug), *e.tags_of.get(a.slug, ())):
+            if g is not None:
+                i = [b.slug for b in g.articles].index(a.slug)
+                near |= {b.slug for b in g.articles[max(0, i - window): i + window + 1]}
+        near.discard(a.slug)
+        by_slug = {b.slug: b for b in e.articles}
+        ranked = sorted(near, key=lambda s: (-score(a, by_slug[s]), position[s]))
+        return ranked[:5]
+
+    assert any(len(e.neighbours[a.slug].related) == 5 for a in e.articles)
+    index_in = neighbours.member_index([*e.series, *e.columns, *e.tags], e.tags_of)
+    for a in e.articles:
+        assert [b.slug for b in e.neighbours[a.slug].related] == expected(a, neighbours.WINDOW)
+        assert list(neighbours._related(a, e.series_of, e.column_of, e.tags_of, position,
+                                        index_in, window=1)) == expected(a, 1)
+
+
+def test_related_articles_scored_by_series_column_and_tags_in_windows() -> None:
+    """Series 3, column 2, each shared tag 1; ties in edition order; a member beyond
+    the window of every group it shares is not a candidate."""
+    from types import SimpleNamespace as NS
+
+    from duben.model import neighbours
+
+    a, b, c, d, e, f, g, h, far = (NS(slug=s) for s in "abcdefghz")
+    order = [far, g, f, e, d, c, b, a, h]  # edition order
+    series, column = NS(articles=(b, a, h)), NS(articles=(d, a, h))
+    t1 = NS(articles=(far, *[NS(slug=f"x{n}") for n in range(3)], e, f, a))
+    t2 = NS(articles=(e, g, a))
+    tags_of = {x.slug: tuple(t for t in (t1, t2) if x in t.articles) for x in (*order, *t1.articles)}
+    series_of = {x.slug: series for x in series.articles}
+    column_of = {x.slug: column for x in column.articles}
+    position = {x.slug: i for i, x in enumerate([*order, *t1.articles[1:4]])}
+    index_in = neighbours.member_index([series, column, t1, t2], tags_of)
+    got = neighbours._related(a, series_of, column_of, tags_of, position, index_in, window=3)
+    # h: series + column 5; b: series 3; e: both tags 2, d: column 2 (e first in order);
+    # then f and g (one tag each) by order: g; far is 6 places off in t1.
+    assert got == ("h", "b", "e", "d", "g")
+    assert neighbours._related(a, series_of, column_of, tags_of, position, index_in,
+                               window=3, limit=9)[-1] == "x2"

@@ -5,6 +5,7 @@ so building them for the whole edition grows linearly with its size.
 """
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ from duben.model.article import Article
 
 WINDOW = 10  # members on either side of an article that may be related to it
 TAG_IDS = -1  # the key of member_index's tag-id table (never an object id)
+MEMBERS = -2  # ... and of its table of each group's member slugs, in order
 
 
 class Group(Protocol):
@@ -49,9 +51,9 @@ def neighbours_of(a: Article, series_of: Mapping[str, Group], page: tuple[Articl
 
 def all_related(articles: list[Article], listed: Mapping[str, Article],
                 *indexes: Any, workers: int = 1) -> dict[str, tuple[Article, ...]]:
-    """_related(a, *indexes) of each article (`listed`: every listed article by slug),
-    over `workers` forked processes: the largest cost of indexing (2 s at 10,000 on
-    one core). Only positions and slugs cross between processes."""
+    """The articles _related(a, *indexes) names, for each article (`listed`: every listed
+    article by slug), over `workers` forked processes: the largest cost of indexing
+    (2 s at 10,000 on one core). Only positions and slugs cross between processes."""
     from duben.output.stream import fork_map  # (the model's one use of a process pool)
 
     global _TASK
@@ -69,17 +71,19 @@ _TASK: tuple[list[Article], tuple[Any, ...]] | None = None  # set just before th
 def _related_slugs(i: int) -> tuple[str, ...]:
     assert _TASK is not None, "all_related sets the task first"
     articles, indexes = _TASK
-    return tuple(b.slug for b in _related(articles[i], *indexes))
+    return _related(articles[i], *indexes)
 
 
 def member_index(groups: Iterable[Group],
                  tags_of: Mapping[str, tuple[Group, ...]]) -> dict[int, Any]:
-    """id(group) -> {article slug: its index in the group}, for every group; and under
-    TAG_IDS, article slug -> its tags as the bits of one int (a bit a tag), so the tags
-    two articles share are counted with one `&` and a bit count."""
+    """id(group) -> {article slug: its index in the group}, for every group; under
+    MEMBERS, id(group) -> its members' slugs in order; and under TAG_IDS, article slug
+    -> its tags as the bits of one int (a bit a tag), so the tags two articles share
+    are counted with one `&` and a bit count."""
     groups = list(groups)
     index: dict[int, Any] = {id(g): {b.slug: i for i, b in enumerate(g.articles)}
                              for g in groups}
+    index[MEMBERS] = {id(g): [b.slug for b in g.articles] for g in groups}
     bit = {id(g): 1 << n for n, g in enumerate(groups)}
     index[TAG_IDS] = {slug: sum(bit[id(g)] for g in gs) for slug, gs in tags_of.items()}
     return index
@@ -88,36 +92,35 @@ def member_index(groups: Iterable[Group],
 def _related(a: Article, series_of: Mapping[str, Group], column_of: Mapping[str, Group],
              tags_of: Mapping[str, tuple[Group, ...]], position: Mapping[str, int],
              index_in: Mapping[int, Any], limit: int = 5,
-             window: int = WINDOW) -> tuple[Article, ...]:
-    """Articles sharing series (3 points), column (2) or tags (1 each); best first, then in
-    edition order.
+             window: int = WINDOW) -> tuple[str, ...]:
+    """The slugs of the articles sharing series (3 points), column (2) or tags (1 each)
+    with `a`; best first, then in edition order.
 
     Candidates are the `window` members on either side of the article in each of its
     groups (its neighbours in the archive), not every member: a common tag on a third
     of a 10,000-article archive would otherwise make this quadratic. Groups of up to
     2 x window + 1 articles (every group of a 5-page edition holds at most 8) are scored
-    in full.
+    in full. (Windows are gathered as slices of slugs into one set, and only the best
+    `limit` ordered: this runs for every article.)
     """
     column = column_of.get(a.slug)
     series = series_of.get(a.slug)
-    tag_bits = index_in[TAG_IDS]
+    tag_bits, members = index_in[TAG_IDS], index_in[MEMBERS]
     mine = tag_bits[a.slug]
-    found: dict[str, Article] = {}
+    found: set[str] = set()
     for group in (series, column, *tags_of.get(a.slug, ())):
-        if group is None:
-            continue
-        i = index_in[id(group)][a.slug]
-        for b in group.articles[max(0, i - window): i + window + 1]:
-            found[b.slug] = b
-    found.pop(a.slug, None)
+        if group is not None:
+            i = index_in[id(group)][a.slug]
+            found.update(members[id(group)][max(0, i - window): i + window + 1])
+    found.discard(a.slug)
 
     # Members of the article's own series and column, as sets: one lookup a candidate.
     in_series = index_in[id(series)] if series is not None else {}
     in_column = index_in[id(column)] if column is not None else {}
-    keys = sorted((-(3 * (slug in in_series) + 2 * (slug in in_column)
-                     + (mine & tag_bits[slug]).bit_count()), position[slug], slug)
-                  for slug in found)
-    return tuple(found[slug] for _, _, slug in keys[:limit])
+    best = heapq.nsmallest(limit, [(-(3 * (slug in in_series) + 2 * (slug in in_column)
+                                      + (mine & tag_bits[slug]).bit_count()), position[slug],
+                                    slug) for slug in found])
+    return tuple(slug for _, _, slug in best)
 
 
 def affected(changed: frozenset[str],
