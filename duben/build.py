@@ -184,7 +184,10 @@ def load(config: Config, store: BuildCache, workers: int) -> tuple[Edition, list
     cache does not hold), then checked whole by load_edition (path:line errors)."""
     listing = content_files(config)                     # links leaving the project refused
     parse_ahead(store, listing[0], config.root, workers)
-    return load_edition(config, store.load_article, listing, workers)
+    try:
+        return load_edition(config, store.load_article, listing, workers)
+    finally:  # what was parsed ahead is for this load only (a failed one leaves some)
+        store.ahead.clear()
 
 
 def html_pages(scripts: tuple[ScriptEdition, ...],

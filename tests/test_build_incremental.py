@@ -106,6 +106,34 @@ def test_a_cached_article_is_not_parsed_again(edition: Path, tmp_path: Path,
     assert [p.name for p in parsed] == [Path(SERIES_3).name]
 
 
+def test_what_was_parsed_ahead_serves_only_its_own_load(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load cut short (an error) leaves no article parsed ahead in the cache: serve
+    reloads a saved file through the same cache, and a record left over would stand
+    for the file as it was (the record is trusted without a second stat)."""
+    from duben import build
+    from duben.errors import DubenError, Problem
+    from duben.model.config import load_config
+    from duben.output.cache import open_cache
+
+    store = open_cache(edition, tmp_path / "site", "key")
+    taken: list[str] = []
+
+    def cut_short(config: object, load: object, listing: object, workers: int) -> object:
+        assert len(store.ahead) == 6  # every content file, parsed ahead
+        first = listing[0][0]  # type: ignore[index]
+        taken.append(load(first, edition).title)  # type: ignore[operator]
+        raise DubenError(Problem(str(first), 1, "stop"))
+
+    monkeypatch.setattr(build, "load_edition", cut_short)
+    with pytest.raises(DubenError):
+        build.load(load_config(edition), store, 1)
+    assert taken and store.ahead == {}
+    second = sorted(edition.glob("content/*/*.md"))[1]
+    edit(edition, str(second.relative_to(edition)), "title: ", "title: 新")
+    assert store.load_article(second, edition).title.startswith("新")
+
+
 def test_the_process_pool_builds_what_one_process_builds(
         edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from duben.output import stream

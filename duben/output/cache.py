@@ -103,7 +103,7 @@ class BuildCache:
         ahead = self.ahead.pop(shown, None)
         if not self.enabled:  # caching is off: no stat, no hash
             return ahead[3] if ahead else load_article(path, root)
-        if ahead:  # parsed this build: stat taken and bytes hashed as they were read
+        if ahead:  # parsed by this load: stat taken and bytes hashed as they were read
             self.parsed += 1
             self.fresh_articles[shown] = ahead
             return ahead[3]
