@@ -32,6 +32,9 @@ def plain_html(text: str, prefix: str) -> tuple[str, list[tuple[str, str, int]]]
     (ids `{prefix}sec-N`), or None when the body needs the parser."""
     if _INLINE.search(text):
         return None
+    # Of what escapeHtml changes, only '>' and '"' can be left ('&' and '<' were refused):
+    # a body with neither (nearly all) is its own escape, line by line.
+    escape = escapeHtml if ">" in text or '"' in text else str
     out: list[str] = []
     toc: list[tuple[str, str, int]] = []
     para: list[str] = []  # the lines of the paragraph being read, as HTML
@@ -50,7 +53,7 @@ def plain_html(text: str, prefix: str) -> tuple[str, list[tuple[str, str, int]]]
             strong = _STRONG.fullmatch(line)
             if strong is None or strong.group(1) != strong.group(1).strip():
                 return None
-            para.append(f"<strong>{escapeHtml(strong.group(1))}</strong>")
+            para.append(f"<strong>{escape(strong.group(1))}</strong>")
         elif _BLOCK_START.match(line):
             head = _HEADING.fullmatch(line)
             if head is None or head.group(2) != head.group(2).strip():
@@ -62,8 +65,8 @@ def plain_html(text: str, prefix: str) -> tuple[str, list[tuple[str, str, int]]]
                 anchor = f"{prefix}sec-{len(toc) + 1}"
                 toc.append((anchor, content, level))
                 attrs = f' id="{escapeHtml(anchor)}"'
-            out.append(f"<h{level}{attrs}>{escapeHtml(content)}</h{level}>\n")
+            out.append(f"<h{level}{attrs}>{escape(content)}</h{level}>\n")
         else:
-            para.append(escapeHtml(line))
+            para.append(escape(line))
     end_paragraph()
     return "".join(out), toc
