@@ -211,14 +211,12 @@ def test_headlines_and_items_made_ahead_are_the_ones_pages_make(
     config = load_config(Path(__file__).resolve().parents[1])  # the real edition
     scripts = in_scripts(load_edition(config)[0], config)
     edition = scripts[0].edition
-    texts = breaks.headlines([edition])
-    assert len(texts) == len(set(texts))
-    assert {a.title for a in edition.articles} <= set(texts)
-    assert {a.kicker for a in edition.articles if a.kicker} <= set(texts)
-    assert {s.name for s in edition.series} <= set(texts)
-    expected = {t: breaks._break_points(t)
-                for t in breaks.headlines(s.edition for s in scripts)}
-    assert set(texts) < set(expected)  # and the other script's
+    # Every text the templates break, in both scripts: titles, kickers, subtitles, series.
+    texts = {t for s in scripts for a in s.edition.articles
+             for t in (a.title, a.kicker, a.subtitle) if t}
+    texts |= {g.name for s in scripts for g in s.edition.series}
+    assert {a.kicker for a in edition.articles if a.kicker} and edition.series
+    expected = {t: breaks._break_points(t) for t in texts}
     _, _, looks = html_pages(scripts, config.base_url)
     items = {(n, id(a)): fragments.item_parts(env, site, a)
              for n, (s, env, site) in enumerate(looks) for a in s.edition.articles}
@@ -534,3 +532,16 @@ def test_related_articles_scored_by_series_column_and_tags_in_windows() -> None:
     assert got == ("h", "b", "e", "d", "g")
     assert neighbours._related(a, series_of, column_of, tags_of, position, index_in,
                                window=3, limit=9)[-1] == "x2"
+
+
+def test_a_content_files_cache_key_is_its_path_from_the_root() -> None:
+    """cache.key_of cuts the path string instead of calling relative_to: the same key,
+    and the same refusal for a path outside the root (a sibling sharing its prefix)."""
+    from duben.output.cache import key_of
+
+    root = Path("/p/edition")
+    for path in (root / "content/000_a/01-x.md", root / "content/页/01-题.md", Path("/p/edition/a")):
+        assert key_of(path, root) == str(path.relative_to(root))
+    for outside in (Path("/p/editions/content/x.md"), Path("/p/other.md")):
+        with pytest.raises(ValueError):
+            key_of(outside, root)

@@ -18,7 +18,14 @@ from duben import slugs
 from duben.errors import DubenError
 from duben.inputs import MAX_ARTICLE, read_bytes
 from duben.model.article import load_article
-from duben.output.cache import CACHE_DIR, BuildCache, load_pickle, seed_stat, slugs_key
+from duben.output.cache import (
+    CACHE_DIR,
+    BuildCache,
+    key_of,
+    load_pickle,
+    seed_stat,
+    slugs_key,
+)
 from duben.output.fingerprint import article_digest
 from duben.output.stream import fork_map
 from duben.paths import is_slug
@@ -28,7 +35,7 @@ def parse_ahead(cache: BuildCache, paths: list[Path], root: Path, workers: int) 
     """Parse, over `workers` processes, every file of `paths` the cache does not hold."""
     todo = [p for p in paths if not cache.known(p, root)]
     parsed = fork_map(partial(_parse, root=root, keep=cache.enabled), todo, workers)
-    cache.ahead = {str(p.relative_to(root)): r for p, (r, _) in zip(todo, parsed) if r}
+    cache.ahead = {key_of(p, root): r for p, (r, _) in zip(todo, parsed) if r}
     for _, names in parsed:
         slugs.learn(names)
 
@@ -40,7 +47,7 @@ def _parse(path: Path, root: Path, keep: bool) -> tuple[tuple[Any, ...] | None, 
     parent need not read every file again to hash it."""
     try:
         st = path.stat()
-        shown = str(path.relative_to(root))
+        shown = key_of(path, root)
         data = read_bytes(path, shown, MAX_ARTICLE)  # read once: hashed, then parsed
         sha = hashlib.sha256(data).hexdigest() if keep else ""
         article = load_article(path, root, data)

@@ -83,7 +83,7 @@ class BuildCache:
 
     def known(self, path: Path, root: Path) -> bool:
         """The cache holds this file's article: same stat, or same bytes (a touch)."""
-        shown = _shown(path, root)
+        shown = key_of(path, root)
         old = self.articles.get(shown) if self.enabled else None
         if not old:
             return False
@@ -99,7 +99,7 @@ class BuildCache:
 
         Loading also checks the article's lines against its seed, so the seed's stat is
         part of the key: a changed seed re-checks every article that cites it."""
-        shown = _shown(path, root)
+        shown = key_of(path, root)
         ahead = self.ahead.pop(shown, None)
         if not self.enabled:  # caching is off: no stat, no hash
             return ahead[3] if ahead else load_article(path, root)
@@ -128,7 +128,7 @@ class BuildCache:
         """One file read again (if changed) and kept at once, outside any build:
         `serve` applies a save to the edition it holds."""
         article = self.load_article(path, root)
-        shown = _shown(path, root)
+        shown = key_of(path, root)
         self.articles[shown] = self.fresh_articles.pop(shown)
         return article
 
@@ -209,8 +209,9 @@ def load_articles(cache: BuildCache) -> None:
                           for shown, mtime, size, sha, a, body, seed, digest in records}
 
 
-def _shown(path: Path, root: Path) -> str:
-    """str(path.relative_to(root)), for a path under root (a content file), quicker."""
+def key_of(path: Path, root: Path) -> str:
+    """A content file's key in the cache (and in ahead.py's records): its path from the
+    project root, as str(path.relative_to(root)) is, cut from the string (quicker)."""
     text, folder = str(path), str(root)
     return text[len(folder) + 1:] if text.startswith(folder + "/") else str(
         path.relative_to(root))

@@ -19,13 +19,12 @@ go (<title>, JSON-LD, the feed): only the `wbr` filter adds anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache, lru_cache
 
 import budoux
 from markupsafe import Markup, escape
 
-from duben.model.edition import Edition
+from duben.model.article import Article
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _CLOSING = "，。、；：？！”’）》」』】…—·"
@@ -67,13 +66,10 @@ def learn(points: dict[str, tuple[int, ...]]) -> None:
     _LEARNT.update(points)
 
 
-def headlines(editions: Iterable[Edition]) -> list[str]:
-    """Every text the templates break with `wbr`: titles, kickers, subtitles, series."""
-    editions = list(editions)
-    texts = {t: None for e in editions for a in e.articles
-             for t in (a.title, a.kicker, a.subtitle) if t}
-    texts.update((s.name, None) for e in editions for s in e.series)
-    return list(texts)
+def headlines(a: Article) -> list[str]:
+    """An article's texts the templates break with `wbr`: title, kicker, subtitle (and
+    each series' name, which is no article's)."""
+    return [t for t in (a.title, a.kicker, a.subtitle) if t]
 
 
 def break_points(text: str) -> tuple[int, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from duben.renderers.html.breaks import break_points, learn
+from duben.renderers.html.breaks import break_points, headlines, learn
 from duben.renderers.html.fragments import item_parts, learn_items
 from duben.renderers.scripts import ScriptEdition
 
@@ -35,14 +35,15 @@ def warm(looks: Sequence[Look], workers: int) -> None:
         return
     tasks = [(n, i) for n, (s, _, _) in enumerate(looks) for i in range(len(s.edition.articles))]
     series = list(dict.fromkeys(g.name for s, _, _ in looks for g in s.edition.series))
+    todo: list[tuple[int, int] | str] = [*tasks, *series]
     _LOOKS = looks
     try:
-        made = fork_map(_warm_one, [*tasks, *series], workers)
+        made = fork_map(_warm_one, todo, workers)
     finally:
         _LOOKS = ()
     points: dict[str, tuple[int, ...]] = {}
     items: dict[int, dict[int, tuple[Any, list[str]]]] = {}
-    for task, result in zip([*tasks, *series], made):
+    for task, result in zip(todo, made):
         if isinstance(task, str):
             points[task] = result
             continue
@@ -61,5 +62,4 @@ def _warm_one(task: tuple[int, int] | str) -> Any:
         return break_points(task)
     s, env, site = _LOOKS[task[0]]
     a = s.edition.articles[task[1]]
-    texts = [t for t in (a.title, a.kicker, a.subtitle) if t]
-    return {t: break_points(t) for t in texts}, item_parts(env, site, a)
+    return {t: break_points(t) for t in headlines(a)}, item_parts(env, site, a)
