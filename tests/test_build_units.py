@@ -368,6 +368,27 @@ def test_an_article_digest_changes_with_any_field_and_only_with_content() -> Non
     assert digest(dataclasses.replace(a, body=repr(a.body))) != digest(a)
 
 
+def test_plain_values_digest_by_their_repr_whatever_their_class() -> None:
+    """The Digester looks values up by type first; a subclass of str (Markup, which
+    pages' contexts hold) or of int still stands by its own repr, distinct from the
+    plain value's, and a class stands by its name, not by its fields."""
+    import enum
+
+    from markupsafe import Markup
+
+    from duben.model.edition import Edition
+    from duben.output.fingerprint import Digester
+
+    class Level(enum.IntEnum):
+        ONE = 1
+
+    walk = Digester()._walk
+    assert walk(Markup("<b>x</b>")) == repr(Markup("<b>x</b>")) != walk("<b>x</b>")
+    assert walk(Level.ONE) == repr(Level.ONE) != walk(1)
+    assert [walk(v) for v in (None, True, 1.5, "x")] == ["None", "True", "1.5", "'x'"]
+    assert walk(Edition) == "duben.model.edition.Edition"
+
+
 def test_an_article_digest_made_elsewhere_is_what_a_digester_makes() -> None:
     """ahead.py digests each article where it is parsed and the build teaches every
     Digester those (fingerprint.learn): a page's fingerprint is the same either way,

@@ -63,6 +63,15 @@ def learn(digests: Iterable[tuple[object, str]]) -> None:
     _KNOWN.update((id(value), (value, text)) for value, text in digests)
 
 
+_PLAIN = frozenset({str, int, float, bool})  # digested by repr (subclasses too: Markup)
+
+
+@functools.cache
+def _is_dataclass(cls: type) -> bool:
+    """An instance of `cls` is a dataclass instance (asked for every value digested)."""
+    return dataclasses.is_dataclass(cls)
+
+
 class Later:
     """Dependencies worked out only when digested: listing the pages (which `serve`
     does on every save) need not build them for every article."""
@@ -84,17 +93,18 @@ class Digester:
         return hashlib.sha256(self._walk(value).encode("utf-8")).hexdigest()
 
     def _walk(self, value: object) -> str:
-        if value is None or isinstance(value, (str, int, float, bool)):
-            return repr(value)
-        if isinstance(value, Later):
-            return self._walk(value.make())
-        key = id(value)
-        hit = self._seen.get(key)
+        # A value seen before (an article, a group: most of what pages name) first.
+        hit = self._seen.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
+        kind = type(value)
+        if kind in _PLAIN or value is None or isinstance(value, (str, int, float, bool)):
+            return repr(value)
+        if kind is Later:
+            return self._walk(value.make())  # type: ignore[attr-defined]
         text = self._short(self._parts(value))
-        if dataclasses.is_dataclass(value):  # shared and frozen; a container is made per page
-            self._seen[key] = (value, text)  # keeps value alive, so its id is not reused
+        if _is_dataclass(kind):  # shared and frozen; a container is made per page
+            self._seen[id(value)] = (value, text)  # keeps value alive: its id is not reused
         return text
 
     @staticmethod
@@ -104,7 +114,7 @@ class Digester:
     def _parts(self, value: Any) -> str:
         if type(value).__module__ == _LEAVES:  # an Article and its parts: plain values only
             return _leaf(value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if _is_dataclass(type(value)):
             # A class may name the fields that determine the rest (DIGEST_FIELDS).
             names = getattr(value, "DIGEST_FIELDS", None) or [
                 f.name for f in dataclasses.fields(value)]
