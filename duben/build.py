@@ -152,7 +152,7 @@ def build_site(root: Path, out: Path, *, strict: bool,
             raise write_failed(exc, staged, out) from None
         if stager.problems:
             raise DubenError(stager.problems)
-        warnings += check_links(stager.linked_pages(), set(stager.entries), root)
+        warnings += check_links(stager.linked_pages(), set(stager.entries), root, stager.text_of)
         if strict and warnings:
             raise DubenError(warnings)
         if search:                                      # the index of exactly these pages

@@ -291,7 +291,7 @@ class Live:
         """Warn once of a broken link on a page shown (the build checks every page)."""
         origin = snapshot.specs[index][1]
         for w in check_links({path: (origin, scan(text, path, snapshot.config.base_url))},
-                             snapshot.known, self.root):
+                             snapshot.known, self.root, lambda _: text):
             if str(w) not in self._warned:
                 self._warned.add(str(w))
                 self.warn(w)

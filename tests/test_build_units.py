@@ -127,7 +127,7 @@ def test_corrections_are_numbered_in_reading_order() -> None:
 
 
 def test_link_scan_reads_our_markup_like_a_parser() -> None:
-    from duben.output.linkcheck import scan
+    from duben.output.linkcheck import check_links, scan
 
     html = ('<!doctype html>\n<!-- <a href="in-a-comment/"> -->\n'
             '<p id="top">x &lt;a href="text"&gt;</p>\n'
@@ -136,10 +136,17 @@ def test_link_scan_reads_our_markup_like_a_parser() -> None:
             '<IMG SRC="static/x.svg" alt="">\n')
     page = scan(html, "x/index.html", "https://example.org/")
     assert page.ids == {"top"}
-    # Resolved from the page's own file, with the line of the page each link is on.
-    assert [(line, *t) for line, t in zip(page.lines, page.targets)] == [
-        (4, "x/a/index.html", "top", "a/index.html?x=1&y=2#top"),
-        (6, "x/static/x.svg", "", "static/x.svg")]
+    # Resolved from the page's own file, in page order.
+    assert page.targets == (("x/a/index.html", "top", "a/index.html?x=1&y=2#top"),
+                            ("x/static/x.svg", "", "static/x.svg"))
+    # A broken one is reported with the line of the page's HTML it is on (read again).
+    files = {"x/index.html", "x/a/index.html"}
+    problems = check_links({"x/index.html": ("x.md", page), "x/a/index.html": ("a.md", scan(
+        '<p id="top">', "x/a/index.html", ""))}, files, Path("/nonexistent"), lambda _: html)
+    assert [p.message for p in problems] == [
+        "broken link 'static/x.svg' on x/index.html (line 6): no file x/static/x.svg"]
+    files.add("x/static/x.svg")
+    assert check_links({"x/index.html": ("x.md", page)}, files, Path("/"), lambda _: html) == []
 
 
 def test_link_scan_resolves_links_to_the_site_root_from_any_depth() -> None:

@@ -40,7 +40,7 @@ from duben.output.linkcheck import PageLinks
 from duben.paths import tree_stats
 
 CACHE_DIR = ".duben-cache"
-FORMAT = 4
+FORMAT = 5
 
 
 @dataclass(frozen=True)

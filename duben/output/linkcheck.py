@@ -4,56 +4,57 @@
 what the check needs: the page's ids and each distinct link target, already resolved
 exactly as a browser resolves it from the page's own file, so a link that works here
 works at a domain root, under a sub-path and from file://. `check_links` resolves
-them against the whole site at the end. Links that start with base_url (the 404 page,
-canonical links) are checked too. No page is held in memory for the check.
+them against the whole site at the end, and finds the line of a broken one in the
+page's file then (lines are wanted only for errors). Links that start with base_url
+(the 404 page, canonical links) are checked too. No page is held in memory for the check.
 """
 from __future__ import annotations
 
-import posixpath
 import re
-from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
+from itertools import repeat
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from duben.errors import Problem
-from duben.output import urls
+from duben.output.hrefs import path_of, resolve_from
 
-Target = tuple[str, str, str]  # (site file, unquoted fragment or "", the href as written)
+# (site file, or "" for the page the link is on; unquoted fragment or ""; the href as
+# written). A link with no path (`#x`, `?q`) is "" whatever page it is on.
+Target = tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
     """One page's ids and its distinct internal link targets, in page order; compact,
     as every page's wait for the end of the build: the ids as one string, targets
-    shared between pages (the same few recur on every page), their lines an array."""
+    shared between pages (the same few recur on every page)."""
 
     id_text: str  # the ids, sorted, one a line
     targets: tuple[Target, ...]
-    lines: array[int]  # the line of the page's HTML each target is on
 
     @property
     def ids(self) -> frozenset[str]:
         return frozenset(self.id_text.split("\n")) if self.id_text else frozenset()
 
-    def __reduce__(self) -> tuple[type[PageLinks], tuple[str, tuple[Target, ...], array[int]]]:
+    def __reduce__(self) -> tuple[type[PageLinks], tuple[str, tuple[Target, ...]]]:
         """Pickled by its fields (a slotted dataclass's own way calls fields() each time)."""
-        return PageLinks, (self.id_text, self.targets, self.lines)
+        return PageLinks, (self.id_text, self.targets)
 
 
 _SHARED: dict[Target, Target] = {}
-# (base_url, "../"s to the root) -> {tag: target}: tags naming one target from that depth
+# (base_url, "../"s to the root) -> {tag: target}: tags naming one target from any page
+# at that depth (links that climb to the root, links with no path, tags with no link)
 _ROOTED: dict[tuple[str, str], dict[str, Target | None]] = {}
-_UNSEEN = ("", "", "")  # (not a target: a tag not in _ROOTED yet)
+_UNSEEN: object = object()  # (not a target: a tag not in _ROOTED yet)
 
 
 def shared(links: PageLinks) -> PageLinks:
     """The same links, their targets shared with every other page's in this process."""
-    targets = tuple(_SHARED.setdefault(t, t) for t in links.targets)
-    return PageLinks(links.id_text, targets, links.lines)
+    return PageLinks(links.id_text, tuple(_SHARED.setdefault(t, t) for t in links.targets))
 
 
 LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "area": "href",
@@ -88,9 +89,9 @@ class Scanner:
 
     The pages are our own well-formed output (the Nu checker tests prove it), and this
     runs on every page. Comments are blanked first; text never holds a raw '<', so a
-    '<' starts a tag. Line numbers are counted as the scan moves forward, so a long
-    page costs no more than its length. The same tags recur on every page (the header,
-    the lists): a tag's link is resolved once per build and depth (`_target`).
+    '<' starts a tag. The same tags recur on every page (the header, the lists): a
+    tag's link is resolved once per build and depth (`_target`), and a page's tags
+    are looked up all at once, without a Python loop turn each.
     """
 
     def __init__(self, here: str, base_url: str) -> None:
@@ -98,11 +99,10 @@ class Scanner:
         self.folder = here[:here.rfind("/") + 1]  # "" at the root
         self.up = "../" * self.folder.count("/")  # climbing to the root: the same file
         self.ids: set[str] = set()
-        self.targets: dict[Target, int] = {}
+        self.targets: dict[Target, None] = {}  # (a dict: distinct, in page order)
         # Links to an #anchor of this very page not seen yet: checked here as the ids arrive,
         # not at the end (the print page has 100,000s: contents, 校勘记 markers, notes).
-        self.pending: dict[Target, int] = {}
-        self.line = 1  # of the start of the text not yet read
+        self.pending: dict[Target, None] = {}
         self.rest = ""  # text after the last complete tag, read with the next piece
 
     def feed(self, text: str, final: bool = True) -> None:
@@ -115,55 +115,56 @@ class Scanner:
             cut = comment
         html, self.rest = text[:cut], text[cut:]
         if "<!--" in html:
-            html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
+            html = _blank_comments(html)
         # `id=` only in lower case (as our templates write it): a literal-led pattern, 5x faster.
-        self.ids.update(_ids(html, _lower_case(html)))
-        line, counted = self.line, 0
+        ids = self.ids
+        ids.update(_ids(html, _lower_case(html)))
         rooted = _ROOTED.setdefault((self.base_url, self.up), {})
-        targets, pending, ids, here = self.targets, self.pending, self.ids, self.here
-        # Each distinct tag once, at its first occurrence (a tag holds no '<': found
-        # by str.find, it is the first match), in page order.
-        for tag in dict.fromkeys(_LINK_TAG.findall(html)):
-            target = rooted.get(tag, _UNSEEN)
-            if target is _UNSEEN:
-                target = self._target(tag, rooted)
-            if target is None or target in targets or target in pending:
-                continue
-            at = html.find(tag, counted)
-            line += html.count("\n", counted, at)
-            counted = at
-            if target[0] != here or not target[1]:
-                targets[target] = line
-            elif target[1] not in ids:
-                pending[target] = line
-        self.line = line + html.count("\n", counted)
-        if pending:
-            self.pending = {t: n for t, n in pending.items() if t[1] not in ids}
+        tags = dict.fromkeys(_LINK_TAG.findall(html))  # each distinct tag once, in page order
+        found = list(map(rooted.get, tags, repeat(_UNSEEN)))
+        if _UNSEEN in found:
+            found = [self._target(tag, rooted) if t is _UNSEEN else t
+                     for tag, t in zip(tags, found)]
+        new = dict.fromkeys(found)
+        new.pop(None, None)  # (no link, or an external one)
+        here = self.here
+        own = [t for t in new if t[1] and (not t[0] or t[0] == here)]  # an #anchor here
+        for target in own:
+            del new[target]
+            if target[1] not in ids:
+                self.pending[target] = None
+        self.targets.update(new)
+        if self.pending:
+            self.pending = {t: None for t in self.pending if t[1] not in ids}
 
     def _target(self, tag: str, rooted: dict[str, Target | None]) -> Target | None:
         """The target a tag links to (None: none, or external); kept in `rooted` (this
-        depth's) if it climbs to the root."""
+        depth's) unless it depends on this page's own folder."""
         raw = _link_of(tag)
         resolved = None if raw is None else self._resolve(raw)
         target = None if raw is None or resolved is None else (*resolved, raw)
-        if raw is None or (raw.startswith(self.up) and _path_of(raw[len(self.up):])):
-            rooted[tag] = target  # not relative to this page's own folder
+        if raw is None or not resolved or not resolved[0] or (
+                raw.startswith(self.up) and path_of(raw[len(self.up):])):
+            rooted[tag] = target  # the same from every page at this depth
         return target
 
     def _resolve(self, raw: str) -> tuple[str, str] | None:
-        if not _path_of(raw):
-            return _resolve(raw, self.here, self.base_url)  # this page itself
+        if not path_of(raw):  # this page itself, whichever it is
+            return "", unquote(raw.partition("#")[2])
         if self.up and raw.startswith(self.up):  # from every page at this depth
             rest = raw[len(self.up):]  # "" or "#x": the root folder itself, not a page
-            return _resolve_from("", rest if _path_of(rest) else "./" + rest, self.base_url)
-        return _resolve_from(self.folder, raw, self.base_url)
+            return resolve_from("", rest if path_of(rest) else "./" + rest, self.base_url)
+        return resolve_from(self.folder, raw, self.base_url)
 
     def done(self) -> PageLinks:
         """The page's links to other files, and to anchors of its own it lacks."""
         self.feed("", final=True)
-        targets = self.targets | self.pending
-        return shared(PageLinks("\n".join(sorted(self.ids)), tuple(targets),
-                                array("I", targets.values())))
+        return shared(PageLinks("\n".join(sorted(self.ids)), (*self.targets, *self.pending)))
+
+
+def _blank_comments(html: str) -> str:
+    """The text with each comment's characters but its newlines made spaces."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), html)
 
 
 def _lower_case(html: str) -> bool:
@@ -204,59 +205,13 @@ def _attributes(text: str) -> dict[str, str]:
             for m in _ATTR.finditer(text)}
 
 
-def _path_of(link: str) -> str:
-    """A link's path: what comes before its query or fragment."""
-    return link.partition("#")[0].partition("?")[0]
-
-
-@lru_cache(maxsize=1 << 16)  # each article is linked from many pages
-def _resolve_from(folder: str, target: str, base_url: str) -> tuple[str, str] | None:
-    """_resolve for a link with a path, which names the same file from any page of
-    `folder` (a page's folder with its '/', or "" at the root)."""
-    return _resolve(target, folder + "page", base_url)
-
-
-def _resolve(target: str, here: str, base_url: str) -> tuple[str, str] | None:
-    """(site file, unquoted fragment) a link needs, or None for an external link."""
-    if base_url and target.startswith(base_url):
-        path, _, fragment = target[len(base_url):].partition("#")
-        return urls.output_path(unquote(path)), unquote(fragment)
-    if ":" in target or target.startswith("//"):
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc:
-            return None  # external: not ours to check (and the site should have none)
-    path, _, fragment = target.partition("#")
-    path = path.partition("?")[0]
-    if not path:
-        return here, unquote(fragment)
-    return _join(here, unquote(path)), unquote(fragment)
-
-
-def _join(here: str, path: str) -> str:
-    """The output path a relative link from the file `here` names: the same as
-    posixpath.normpath of the join (a folder link means its index.html), with a fast
-    path for the links we write (leading '../' segments, then names)."""
-    parts = here.split("/")[:-1]
-    segments = path.split("/")
-    up = 0
-    while up < len(segments) - 1 and segments[up] == "..":
-        up += 1
-    rest = segments[up:]
-    if up > len(parts) or "." in rest or ".." in rest or rest[-1:] == [".."]:
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(here), path))
-        if path.endswith("/") or joined == ".":
-            joined = urls.output_path(joined.rstrip(".") + "/" if joined != "." else "")
-        return joined
-    joined = "/".join(parts[:len(parts) - up] + [r for r in rest if r])
-    return urls.output_path(joined + "/" if joined else "") if path.endswith("/") else joined
-
-
-def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
-                files: set[str], root: Path) -> list[Problem]:
+def check_links(pages: Mapping[str, tuple[str, PageLinks | None]], files: set[str],
+                root: Path, read: Callable[[str], str | None]) -> list[Problem]:
     """Problems for links to files that do not exist or #anchors that no element has.
 
     `pages` maps each scanned page's output path to (origin, links); `files` is every
-    output path of the site (pages, static files, other renderers' files).
+    output path of the site (pages, static files, other renderers' files); `read(path)`
+    gives a page's HTML again (or None), to say on which line a broken link is.
     """
     problems = []
     ids: dict[str, frozenset[str]] = {}  # of each page some link names an #anchor in
@@ -265,14 +220,28 @@ def check_links(pages: Mapping[str, tuple[str, PageLinks | None]],
         origin, links = pages[here]
         if links is None:
             continue
-        for target, line in zip(links.targets, links.lines):
-            missing = verdicts[target] if target in verdicts else verdicts.setdefault(
-                target, _missing(target[0], target[1], files, pages, ids))
+        for target in links.targets:
+            if not target[0]:  # an #anchor of this page the scan did not find
+                missing = f"no element with id {target[1]!r} in {here}" if target[1] else None
+            elif target in verdicts:
+                missing = verdicts[target]
+            else:
+                missing = verdicts[target] = _missing(target[0], target[1], files, pages, ids)
             if missing:
+                line = _page_line(read(here), target)
                 problems.append(Problem(origin, _source_line(root, origin, target[2]),
-                                        f"broken link {target[2]!r} on {here} (line {line}): "
-                                        f"{missing}"))
+                                        f"broken link {target[2]!r} on {here}"
+                                        f"{f' (line {line})' if line else ''}: {missing}"))
     return problems
+
+
+def _page_line(html: str | None, target: Target) -> int | None:
+    """The line of the page's HTML the first link written as `target`'s is on."""
+    if html is None:
+        return None
+    html = _blank_comments(html)
+    return next((html.count("\n", 0, m.start()) + 1 for m in _LINK_TAG.finditer(html)
+                 if _link_of(m.group()) == target[2]), None)
 
 
 def _missing(path: str, fragment: str, files: set[str],

@@ -115,6 +115,13 @@ class Stager:
         return {p: (self.origins[p], e.links) for p, e in self.entries.items()
                 if p.endswith(".html")}
 
+    def text_of(self, path: str) -> str | None:
+        """A staged page's HTML (the link check reads a page with a broken link again)."""
+        try:
+            return (self.staged / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def _fingerprint(self, url: str, digest: str) -> str:
         return hashlib.sha256(f"{self.cache.key}\0{url}\0{digest}".encode()).hexdigest()
 
