@@ -61,9 +61,10 @@ LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "area"
               "iframe": "src", "source": "src", "form": "action"}
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Only the start tags that matter: the regular expression engine passes over the rest
-# (most of a page's <p>, <li>, <span>) without a Python loop turn each.
-_LINK_TAG = re.compile(r"<(?:a|link|script|img|area|iframe|source|form)(?:\s[^<>]*)?>",
-                       re.IGNORECASE)
+# (most of a page's <p>, <li>, <span>) without a Python loop turn each. The lookahead
+# (tag names are ASCII) spares the case-blind branches at most '<': 51 -> 31 µs a page.
+_LINK_TAG = re.compile(r"<(?=[aAlLsSiIfF])(?:a|link|script|img|area|iframe|source|form)"
+                       r"(?:\s[^<>]*)?>", re.IGNORECASE)
 _TAG_PARTS = re.compile(r"<([^\s>]+)(.*)>", re.DOTALL)
 _PLAIN_A = re.compile(r'<a(?: class="[^"&<>]*")? href="([^"&<>]*)">')  # no entity, no rel
 # `ID=`, `iD=` or `Id=`: each pattern starts with a literal, found fast (see Scanner.feed).
