@@ -78,10 +78,15 @@ def url_key(url: str) -> str:
 
 def join_inside(base: Path, relative: str) -> Path:
     """`base / relative`, refusing anything that would land outside `base`."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    return Path(joined_inside(str(base), relative))
+
+
+def joined_inside(base: str, relative: str) -> str:
+    """join_inside for text paths (every page written is one: no Path objects)."""
+    parts = relative.split("/")
+    if relative.startswith("/") or ".." in parts or all(p in ("", ".") for p in parts):
         raise ValueError(f"{relative!r} is not a path inside {base}")
-    return base / pure
+    return f"{base}/{relative}"
 
 
 def inside(path: Path, folder: Path) -> bool:

@@ -573,3 +573,17 @@ def test_a_content_files_cache_key_is_its_path_from_the_root() -> None:
     for outside in (Path("/p/editions/content/x.md"), Path("/p/other.md")):
         with pytest.raises(ValueError):
             key_of(outside, root)
+
+
+def test_a_page_path_is_joined_only_inside_the_staging_folder() -> None:
+    """Every page is written at joined_inside(staged, its output path): a path that
+    climbs out, is absolute or names no file is refused, whatever its spelling."""
+    from duben.paths import join_inside, joined_inside
+
+    assert joined_inside("/s", "articles/a/index.html") == "/s/articles/a/index.html"
+    assert join_inside(Path("/s"), "a/./b.html") == Path("/s/a/b.html")
+    for bad in ("/etc/passwd", "//x", "../x", "a/../../x", "a/..", "", ".", "./", "a//..//b"):
+        with pytest.raises(ValueError):
+            joined_inside("/s", bad)
+        with pytest.raises(ValueError):
+            join_inside(Path("/s"), bad)

@@ -21,7 +21,7 @@ from typing import Any
 from duben.atomic import die_with_parent
 from duben.errors import Problem
 from duben.output.linkcheck import PageLinks, Scanner, shared
-from duben.paths import join_inside
+from duben.paths import joined_inside
 
 Render = Callable[[int, list[Problem]], Iterable[str]]  # spec index -> page text, in pieces
 
@@ -42,9 +42,9 @@ class Made:
 class _Job:
     render: Render
     paths: Sequence[str]  # output path of each spec index
-    staged: Path
+    staged: str
     base_url: str
-    out: Path | None  # the current site: a page rendered to the same bytes is linked from it
+    out: str | None  # the current site: a page rendered to the same bytes is linked from it
     fingerprint: Callable[[int], str] | None  # spec index -> what the cache keeps
 
 
@@ -64,7 +64,8 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     Pages of one batch (`batches[i]`, "" for none) go to one task, in index order.
     `fingerprint(i)`, when given, is computed with the page and returned in its Made."""
     global _JOB
-    _JOB = _Job(render, paths, staged, base_url, out, fingerprint)
+    _JOB = _Job(render, paths, str(staged), base_url,
+                str(out) if out is not None and out.is_dir() else None, fingerprint)
     runs = _runs(todo, batches)
     made: list[Made] = []
     # Everything alive now (the Edition, the specs) outlives the pages: the garbage
@@ -125,15 +126,17 @@ def _make(job: _Job, index: int) -> Made:
     problems: list[Problem] = []
     pieces = iter(job.render(index, problems))
     here = job.paths[index]
-    path = join_inside(job.staged, here)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = joined_inside(job.staged, here)
+    _make_folder(path[:path.rfind("/")])
     scanner = Scanner(here, job.base_url) if here.endswith(".html") else None
     head = _take(pieces, PIECE)
     if len(head) < PIECE:  # the whole page
         data = head.encode("utf-8")
-        if not (job.out is not None and _same(job.out / here, data)
-                and link_file(job.out / here, path)):
-            path.write_bytes(data)
+        old = None if job.out is None else f"{job.out}/{here}"
+        if old is not None and _same(old, data) and link_file(old, path):
+            st = os.stat(path)
+        else:
+            st = _write(path, data)
         if scanner:
             scanner.feed(head)
     else:
@@ -143,7 +146,7 @@ def _make(job: _Job, index: int) -> Made:
                 if scanner:
                     scanner.feed(head, final=False)
                 head = _take(pieces, PIECE)
-    st = os.stat(path)
+        st = os.stat(path)
     links = scanner.done() if scanner and not problems else None
     return Made(index, st.st_size, st.st_mtime_ns, links, tuple(problems),
                 job.fingerprint(index) if job.fingerprint else "")
@@ -164,14 +167,43 @@ def _take(pieces: Iterator[str], size: int) -> str:
     return "".join(taken)
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _make_folder(folder: str) -> None:
+    """The folder a page goes in (most pages have their own: one mkdir, no Path)."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+
+
+def _write(path: str, data: bytes) -> os.stat_result:
+    """Write a new file and return its stat, with the system's calls alone (a Python
+    file object adds four more a page, and a second stat by path)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+_FLAGS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _same(path: str, data: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
     except OSError:
         return False
 
 
-def link_file(source: Path, target: Path) -> bool:
+def link_file(source: str | Path, target: str | Path) -> bool:
     """Hard-link `source` as `target`; False if this file system cannot."""
     try:
         os.link(source, target)
