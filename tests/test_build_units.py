@@ -162,6 +162,23 @@ def test_link_scan_resolves_links_to_the_site_root_from_any_depth() -> None:
         ("tags/index.html", ""), ("articles/index.html", "")]
 
 
+def test_a_link_remembered_for_one_page_is_resolved_anew_where_it_means_another_file() -> None:
+    """The scanner keeps what a tag links to per depth and per parent folder: the same
+    tag on a page in another folder, or at another depth, is resolved from there."""
+    from duben.output.linkcheck import scan
+
+    tags = '<a href="../c/index.html">c</a><a href="../../index.html">home</a><a href="#x">x</a>'
+    base = "https://example.org/"
+    for here, c, home in (("articles/a/index.html", "articles/c/index.html", "index.html"),
+                          ("articles/b/index.html", "articles/c/index.html", "index.html"),
+                          ("tags/t/index.html", "tags/c/index.html", "index.html"),
+                          ("tags/t/page/2/index.html", "tags/t/page/c/index.html",
+                           "tags/t/index.html"),
+                          ("articles/b/index.html", "articles/c/index.html", "index.html")):
+        page = scan(tags, here, base)
+        assert [t[:2] for t in page.targets] == [(c, ""), (home, ""), ("", "x")], here
+
+
 def test_the_template_environment_is_reused_until_a_template_changes(tmp_path: Path) -> None:
     """serve rebuilds with the same compiled templates, but never with stale ones,
     whether the changed template is at the top or in a sub-folder."""

@@ -49,6 +49,9 @@ _SHARED: dict[Target, Target] = {}
 # (base_url, "../"s to the root) -> {tag: target}: tags naming one target from any page
 # at that depth (links that climb to the root, links with no path, tags with no link)
 _ROOTED: dict[tuple[str, str], dict[str, Target | None]] = {}
+# (base_url, a folder) -> {tag: target}: links starting '../' from the pages of its
+# sub-folders (an article page's links to other articles), the same from each of them
+_BELOW: dict[tuple[str, str], dict[str, Target | None]] = {}
 _UNSEEN: object = object()  # (not a target: a tag not in _ROOTED yet)
 
 
@@ -99,6 +102,8 @@ class Scanner:
         self.here, self.base_url = here, base_url
         self.folder = here[:here.rfind("/") + 1]  # "" at the root
         self.up = "../" * self.folder.count("/")  # climbing to the root: the same file
+        above = self.folder[:self.folder.rfind("/", 0, -1) + 1]  # "articles/" for "articles/a/"
+        self.below = _BELOW.setdefault((base_url, above), {}) if above else None
         self.ids: set[str] = set()
         self.targets: dict[Target, None] = {}  # (a dict: distinct, in page order)
         # Links to an #anchor of this very page not seen yet: checked here as the ids arrive,
@@ -123,6 +128,8 @@ class Scanner:
         rooted = _ROOTED.setdefault((self.base_url, self.up), {})
         tags = dict.fromkeys(_LINK_TAG.findall(html))  # each distinct tag once, in page order
         found = list(map(rooted.get, tags, repeat(_UNSEEN)))
+        if self.below is not None and _UNSEEN in found:  # (no tag is in both tables)
+            found = list(map(self.below.get, tags, found))
         if _UNSEEN in found:
             found = [self._target(tag, rooted) if t is _UNSEEN else t
                      for tag, t in zip(tags, found)]
@@ -147,6 +154,8 @@ class Scanner:
         if raw is None or not resolved or not resolved[0] or (
                 raw.startswith(self.up) and path_of(raw[len(self.up):])):
             rooted[tag] = target  # the same from every page at this depth
+        elif self.below is not None and raw.startswith("../"):
+            self.below[tag] = target  # the same from every page beside this one
         return target
 
     def _resolve(self, raw: str) -> tuple[str, str] | None:
