@@ -162,6 +162,23 @@ def test_link_scan_resolves_links_to_the_site_root_from_any_depth() -> None:
         ("tags/index.html", ""), ("articles/index.html", "")]
 
 
+def test_the_quick_reading_of_common_tags_is_the_attribute_parsers() -> None:
+    """_link_of reads the tags our templates write most by one pattern each; what it
+    finds must be what the attribute parser finds (rel=canonical: no link)."""
+    from duben.output.linkcheck import LINK_ATTRS, _attributes, _link_of
+
+    tags = ['<a href="x/">', '<a class="c" href="../y/index.html">', '<a rel="next" href="z">',
+            '<link rel="alternate" hreflang="zh-Hant" href="https://e.org/zh-hant/a/">',
+            '<link rel="alternate" href="https://e.org/feed.xml">',
+            '<link rel="canonical" href="https://e.org/a/">', '<link rel="stylesheet" href="s.css">',
+            '<link rel="canonical" hreflang="x" href="https://e.org/a/">']
+    for tag in tags:
+        name, _, rest = tag[1:-1].partition(" ")
+        values = _attributes(rest)
+        slow = values.get(LINK_ATTRS[name]) if values.get("rel") != "canonical" else None
+        assert _link_of(tag) == slow, tag
+
+
 def test_a_link_remembered_for_one_page_is_resolved_anew_where_it_means_another_file() -> None:
     """The scanner keeps what a tag links to per depth and per parent folder: the same
     tag on a page in another folder, or at another depth, is resolved from there."""

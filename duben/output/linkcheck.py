@@ -70,6 +70,9 @@ _LINK_TAG = re.compile(r"<(?=[aAlLsSiIfF])(?:a|link|script|img|area|iframe|sourc
                        r"(?:\s[^<>]*)?>", re.IGNORECASE)
 _TAG_PARTS = re.compile(r"<([^\s>]+)(.*)>", re.DOTALL)
 _PLAIN_A = re.compile(r'<a(?: class="[^"&<>]*")? href="([^"&<>]*)">')  # no entity, no rel
+# A page's canonical link and its alternates (unique to the page: each read once).
+_PLAIN_LINK = re.compile(r'<link rel="(alternate|canonical)"(?: hreflang="[^"&<>]*")? '
+                         r'href="([^"&<>]*)">')
 # `ID=`, `iD=` or `Id=`: each pattern starts with a literal, found fast (see Scanner.feed).
 _UPPER_ID = (re.compile(r"D\s*="), re.compile(r"I[dD]\s*="))
 # An id attribute, found by its name (the engine skips ahead to each 'i'; a pattern
@@ -200,6 +203,9 @@ def _link_of(tag: str) -> str | None:
     simple = _PLAIN_A.fullmatch(tag)  # most tags a page has alone: read without a dict
     if simple:
         return simple.group(1)
+    head = _PLAIN_LINK.fullmatch(tag)
+    if head:
+        return head.group(2) if head.group(1) == "alternate" else None
     parts = _TAG_PARTS.fullmatch(tag)
     if parts is None:
         return None
