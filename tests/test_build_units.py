@@ -621,3 +621,20 @@ def test_a_page_path_is_joined_only_inside_the_staging_folder() -> None:
             joined_inside("/s", bad)
         with pytest.raises(ValueError):
             join_inside(Path("/s"), bad)
+
+
+def test_a_summary_starts_at_the_first_paragraph_that_is_not_a_heading() -> None:
+    """_first_paragraph finds what splitting the body into paragraphs finds (its
+    definition), on made-up bodies of headings, text and blank lines of every kind."""
+    import random
+
+    from duben.renderers.html.views import _first_paragraph
+
+    def defined(body: str) -> str:
+        return next((p for p in body.split("\n\n") if not p.startswith("#")), "")
+
+    rng = random.Random(3)
+    for _ in range(20_000):
+        body = "".join(rng.choice(["\n", "\n\n", "#", "## 标题", "正文", "a", " "])
+                       for _ in range(rng.randint(0, 12)))
+        assert _first_paragraph(body) == defined(body), repr(body)

@@ -214,6 +214,20 @@ def json_ld(a: Article, page: Page, canonical: str, count: int,
 
 def plain_summary(a: Article, limit: int = 120) -> str:
     """A plain-text summary for the feed and meta description: editor's note or first paragraph."""
-    text = a.editors_note or next((p for p in a.body.split("\n\n") if not p.startswith("#")), "")
+    text = a.editors_note or _first_paragraph(a.body)
     text = re.sub(r"[*_`#>\[\]]", "", text).strip()
     return text if len(text) <= limit else text[:limit] + "……"
+
+
+def _first_paragraph(body: str) -> str:
+    """The body's first paragraph that is not a heading (or ""), found without
+    splitting the whole body: the feed and every article page ask for it."""
+    start = 0
+    while True:
+        end = body.find("\n\n", start)
+        paragraph = body[start:] if end < 0 else body[start:end]
+        if not paragraph.startswith("#"):
+            return paragraph
+        if end < 0:
+            return ""
+        start = end + 2
