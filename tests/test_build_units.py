@@ -638,3 +638,39 @@ def test_a_summary_starts_at_the_first_paragraph_that_is_not_a_heading() -> None
         body = "".join(rng.choice(["\n", "\n\n", "#", "## 标题", "正文", "a", " "])
                        for _ in range(rng.randint(0, 12)))
         assert _first_paragraph(body) == defined(body), repr(body)
+
+
+def test_a_quick_context_calls_every_kind_of_callable_as_jinja_does() -> None:
+    """QuickContext.call skips Jinja's questions for plain functions and methods; for
+    every kind of callable a template may call, the result is what Context.call gives."""
+    from jinja2 import Environment, pass_context, pass_environment, pass_eval_context
+    from jinja2.runtime import Context, Undefined
+
+    from duben.renderers.html.escaping import QuickContext
+
+    def plain(x: int, y: int = 0) -> tuple[int, int]:
+        return x, y
+
+    def stops() -> None:
+        raise StopIteration
+
+    class Caller:
+        @pass_context
+        def __call__(self, ctx: Context, x: int) -> tuple[str, int]:
+            return ctx["name"], x
+
+    calls = [(plain, (1,)), (pass_context(lambda ctx, x: (ctx["name"], x)), (1,)),
+             (pass_environment(lambda env, x: (type(env).__name__, x)), (1,)),
+             (pass_eval_context(lambda ev, x: (type(ev).__name__, x)), (1,)),
+             (Caller(), (1,)), (Caller().__call__, (1,)), ("a,b".split, (",",)),
+             (len, ("abc",)), ({"k": 1}.get, ("k",))]
+    results = []
+    for cls in (Context, QuickContext):
+        ctx = cls(Environment(), {"name": "n"}, "t", {})
+        row = [ctx.call(f, *args, _loop_vars={"name": "loop"}, _block_vars={})
+               for f, args in calls]
+        row += [ctx.call(plain, 1, y=2, _loop_vars={}), type(ctx.call(stops))]
+        results.append(row)
+    assert results[0] == results[1]
+    assert results[1][1] == ("loop", 1)  # a context-taking callable sees the loop's names
+    assert issubclass(results[1][-1], Undefined)

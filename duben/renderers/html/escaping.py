@@ -9,9 +9,12 @@ without those steps. A test compares the two on every kind of value.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 from jinja2 import Environment, Template
+from jinja2.runtime import Context
+from jinja2.utils import internalcode
 from markupsafe import Markup, escape
 
 try:  # markupsafe's C escaper (the same function escape uses); else the same rules
@@ -47,3 +50,24 @@ class QuickTemplate(Template):
                         globals: MutableMapping[str, Any]) -> Template:
         namespace["escape"] = quick_escape
         return super()._from_namespace(environment, namespace, dict(globals))
+
+
+_PLAIN_CALLABLES = (FunctionType, BuiltinFunctionType, MethodType)
+
+
+class QuickContext(Context):
+    """A context whose `call` (every function a template calls: urls.article,
+    list_items, ordinal...) goes straight to a plain function or method that takes
+    no context: Jinja asks every callable for its `__call__`'s pass-argument first."""
+
+    @internalcode
+    def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if type(obj) not in _PLAIN_CALLABLES or hasattr(obj, "jinja_pass_arg"):
+            return Context.call(self, obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)  # (Jinja's own, for callables that take a context)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:
+            return self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")

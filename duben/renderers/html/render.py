@@ -39,7 +39,7 @@ from duben.renderers.html.apparatus import (
     print_facts,
 )
 from duben.renderers.html.breaks import wbr
-from duben.renderers.html.escaping import QuickTemplate
+from duben.renderers.html.escaping import QuickContext, QuickTemplate
 from duben.renderers.html.fragments import list_items
 from duben.renderers.html.specs import PageSpec, page_specs
 from duben.renderers.html.views import (
@@ -115,6 +115,7 @@ def _make_env(theme_dir: Path, convert: Callable[[str], str] | None,
         cache_size=-1,  # every template kept in a dict: no LRU bookkeeping per include
     )
     env.template_class = QuickTemplate  # escapes as markupsafe does, quicker
+    env.context_class = QuickContext  # calls plain functions without asking them first
     env.globals.update(urls=urls, ordinal=ordinal, KIND_NAMES=KIND_NAMES,
                        SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
                        reading_order=reading_order, list_items=list_items)
