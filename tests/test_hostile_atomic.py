@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,23 +212,37 @@ def test_an_unwritable_output_parent_is_exit_2_naming_it(edition: Path,
 
 def test_a_full_disk_is_exit_2_naming_the_file(edition: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    write_bytes = Path.write_bytes
-    calls = []
+    from duben.output import stream
 
-    def fill_up(self: Path, data: bytes) -> int:
-        calls.append(self)
-        if len(calls) == 7:
-            raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return write_bytes(self, data)
+    class FullDisk:
+        """The os module as pages are written with it, the disk full at the 7th page
+        (a failed write() names no file: the error must still say which)."""
+
+        def __init__(self) -> None:
+            self.opened: list[Path] = []
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+        def open(self, path: str, *args: Any) -> int:
+            self.opened.append(Path(path))
+            return os.open(path, *args)
+
+        def write(self, fd: int, data: bytes) -> int:
+            if len(self.opened) == 7:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return os.write(fd, data)
 
     before = tree(edition / "site")
     # Every page changes (a page whose bytes did not change is linked, not written).
     base = edition / "theme" / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>x</p></footer>"),
                     encoding="utf-8")
-    monkeypatch.setattr(Path, "write_bytes", fill_up)
+    disk = FullDisk()
+    monkeypatch.setattr(stream, "os", disk)
     code, _, err = cli("--root", str(edition), "build")
     assert code == 2
+    calls = disk.opened
     failed = calls[6].relative_to(calls[6].parents[len(calls[6].relative_to(edition).parts) - 2])
     assert err.splitlines()[0] == (f"duben: error: cannot write site/{failed.as_posix()}: "
                                    "No space left on device; site was left as it was")

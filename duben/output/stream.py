@@ -186,6 +186,8 @@ def _write(path: str, data: bytes) -> os.stat_result:
         while view:
             view = view[os.write(fd, view):]
         return os.fstat(fd)
+    except OSError as exc:  # (a full disk): name the file, as a failed open does
+        raise OSError(exc.errno, exc.strerror, path) from None
     finally:
         os.close(fd)
 
