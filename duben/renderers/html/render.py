@@ -120,10 +120,8 @@ def _make_env(theme_dir: Path, convert: Callable[[str], str] | None,
                        SCRIPT_NAMES=SCRIPT_NAMES, full_title=full_title,
                        reading_order=reading_order, list_items=list_items,
                        SCRIPT_LABELS=SCRIPT_LABELS)
-    env.filters["url"] = _url_filter
-    env.filters["abs_url"] = _abs_url_filter
-    env.filters["url_in"] = _url_in_filter
-    env.filters["abs_url_in"] = _abs_url_in_filter
+    env.filters.update(url=_url_filter, abs_url=_abs_url_filter, url_in=_url_in_filter,
+                       abs_url_in=_abs_url_in_filter)
     # Labels made in Python (not in a template) shown in the edition's script.
     env.filters["in_script"] = convert or str
     if convert is not None:
