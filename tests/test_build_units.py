@@ -304,6 +304,14 @@ def test_a_list_item_is_rendered_once_and_linked_from_each_page() -> None:
     assert f'href="articles/{a.slug}/index.html"' in home
     assert deep.replace("../../../../", "") == home
     assert f'href="../{a.slug}/index.html"' in listed(a, "articles/other/")
+    assert 'href="index.html"' in listed(a, f"articles/{a.slug}/")  # its own page
+    # The link is the url filter's, from any page, in either script, on the 404 page too.
+    both = env.from_string('{{ list_items(articles) }}|{{ urls.article(articles[0].slug) | url }}')
+    for script in ("zh-Hans", "zh-Hant"):
+        for here in ("", "tags/x/page/2/", "articles/other/", f"articles/{a.slug}/", "404.html"):
+            item, href = both.render(articles=[a], site=site_of(config, script),
+                                     page_url=here).split("|")
+            assert f'href="{href}"' in item, (script, here)
     edited = dataclasses.replace(a, title="新标题<href>&")
     again = listed(edited, "")
     assert "&lt;href&gt;" in again and "<href>" not in again and "新" in again

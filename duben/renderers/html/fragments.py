@@ -26,6 +26,7 @@ from duben.renderers.html.escaping import quick_escape
 
 ITEM = "_item.html"
 HREF = Markup("<href>")  # a tag no template writes; a '<' in text is escaped to &lt;
+SLOT = "\0"  # in a URL, where the slug goes: no slug, URL or base_url holds a NUL
 KEPT = 4  # (environment, site) pairs whose items are kept: two scripts, this build and the last
 
 # (id(env), id(site)) -> (env, site, {id(article): (article, the item split at HREF)}),
@@ -37,16 +38,23 @@ _items: dict[tuple[int, int], tuple[Environment, Any, dict[int, tuple[Article, l
 def list_items(ctx: Any, articles: Iterable[Article]) -> Markup:
     """`_item.html` for each of `articles`, linked from the page being rendered: what
     `{% for a in articles %}{% include "_item.html" %}{% endfor %}` would write."""
-    env, site = ctx.environment, ctx["site"]
+    env, site, here = ctx.environment, ctx["site"], ctx["page_url"]
     link = env.filters["url"]
     made = _made(env, site)
+    # This page's link to any article, with a slot for the slug: the link is worked
+    # out once a list, not once an item (4 of an item's 6 us on an article page).
+    slotted = link(ctx, urls.article(SLOT))
+    slotted = slotted if slotted.count(SLOT) == 1 else ""
     out = []
     for a in articles:
         hit = made.get(id(a))
         if hit is None or hit[0] is not a:
             hit = made[id(a)] = (a, item_parts(env, site, a))
+        target = urls.article(a.slug)
+        href = (slotted.replace(SLOT, a.slug) if slotted and target != here
+                else link(ctx, target))  # (an article listed on its own page: "index.html")
         # (str.join: Markup's own join would escape the item's parts)
-        out.append(str.join(quick_escape(link(ctx, urls.article(a.slug))), hit[1]))
+        out.append(str.join(quick_escape(href), hit[1]))
     return Markup("".join(out))
 
 
