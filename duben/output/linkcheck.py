@@ -170,9 +170,11 @@ class Scanner:
         return resolve_from(self.folder, raw, self.base_url)
 
     def done(self) -> PageLinks:
-        """The page's links to other files, and to anchors of its own it lacks."""
-        self.feed("", final=True)
-        return shared(PageLinks("\n".join(sorted(self.ids)), (*self.targets, *self.pending)))
+        """The page's links to other files, and to anchors of its own it lacks. (The
+        parent shares their targets with other pages' as it keeps them: stream._kept.)"""
+        if self.rest:
+            self.feed("", final=True)
+        return PageLinks("\n".join(sorted(self.ids)), (*self.targets, *self.pending))
 
 
 def _blank_comments(html: str) -> str:
