@@ -38,12 +38,14 @@ P = ParamSpec("P")
 
 
 class Spec(NamedTuple):
-    """One page as the stager sees it: output URL, origin, dependencies, batch."""
+    """One page as the stager sees it: output URL, origin, dependencies, batch, and
+    whether it is streamed (the whole edition on one page: rendered first, alone)."""
 
     url: str
     origin: str
     deps: Any
     batch: str
+    streamed: bool = False
 
 
 def _collected_after(build: Callable[P, list[Problem]]) -> Callable[P, list[Problem]]:
@@ -206,7 +208,7 @@ def html_pages(scripts: tuple[ScriptEdition, ...],
         looks.append((s, env, site))
         for url, spec in script_specs(s.edition, s.config, s.script):
             batch = f"{s.script} {spec.batch}" if spec.batch else ""
-            specs.append(Spec(url, spec.origin, (s.script, spec.deps), batch))
+            specs.append(Spec(url, spec.origin, (s.script, spec.deps), batch, spec.streamed))
             makers.append((env, site, s.config, spec))
 
     def render(i: int, problems: list[Problem]) -> Iterator[str]:

@@ -682,3 +682,32 @@ def test_a_quick_context_calls_every_kind_of_callable_as_jinja_does() -> None:
     assert results[0] == results[1]
     assert results[1][1] == ("loop", 1)  # a context-taking callable sees the loop's names
     assert issubclass(results[1][-1], Undefined)
+
+
+def test_the_whole_edition_page_is_rendered_first_and_alone() -> None:
+    """A page that keeps a process busy for long (the streamed print page) is the first
+    task, alone, so the other process shares out the rest; batches stay whole and the
+    rest goes in chunks, as before."""
+    from duben.output.stream import CHUNK, _runs
+
+    batches = ["", "s", "s", "", "", "t", ""] + [""] * CHUNK
+    todo = range(len(batches))
+    assert _runs(todo, batches, first={4}) == [
+        [4], [1, 2], [5], [0, 3, 6, *range(7, 7 + CHUNK - 3)], list(range(7 + CHUNK - 3,
+                                                                         len(batches)))]
+    assert _runs(todo, batches)[0] == [1, 2]  # nothing first: batches lead, as before
+
+
+def test_the_build_marks_the_whole_edition_page_and_only_it_as_streamed() -> None:
+    import dataclasses
+
+    from duben.build import html_pages
+    from duben.model.config import load_config, with_print_decided
+    from duben.model.edition import load_edition
+    from duben.renderers.scripts import in_scripts
+
+    config = dataclasses.replace(load_config(Path(__file__).resolve().parents[1]),
+                                 print_page=True)
+    edition = load_edition(config)[0]
+    specs = html_pages(in_scripts(edition, with_print_decided(config, 1)), config.base_url)[0]
+    assert sorted(s.url for s in specs if s.streamed) == ["print/", "zh-hant/print/"]

@@ -13,7 +13,7 @@ import dataclasses
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,16 +57,19 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
                base_url: str, workers: int, out: Path | None = None,
                tick: Callable[[int], None] = lambda n: None,
                batches: Sequence[str] = (),
-               fingerprint: Callable[[int], str] | None = None) -> list[Made]:
+               fingerprint: Callable[[int], str] | None = None,
+               first: Collection[int] = ()) -> list[Made]:
     """Render, write and scan the pages `todo`; sorted by index. `tick(n)` after each run.
 
     A page whose bytes equal its file in `out` is hard-linked from there, not written.
-    Pages of one batch (`batches[i]`, "" for none) go to one task, in index order.
+    Pages of one batch (`batches[i]`, "" for none) go to one task, in index order;
+    a page of `first` (one that keeps a process busy for long: the whole edition on
+    one page) goes alone, before any other, so the others share the rest of the work.
     `fingerprint(i)`, when given, is computed with the page and returned in its Made."""
     global _JOB
     _JOB = _Job(render, paths, str(staged), base_url,
                 str(out) if out is not None and out.is_dir() else None, fingerprint)
-    runs = _runs(todo, batches)
+    runs = _runs(todo, batches, first)
     made: list[Made] = []
     # Everything alive now (the Edition, the specs) outlives the pages: the garbage
     # collector need not walk it again while they are made, here or in the workers.
@@ -98,18 +101,23 @@ def _kept(m: Made) -> Made:
     return dataclasses.replace(m, links=shared(m.links)) if m.links else m
 
 
-def _runs(todo: Sequence[int], batches: Sequence[str]) -> list[Sequence[int]]:
-    """Tasks: each batch whole (the long ones first, to keep both cores busy to the end),
-    then the other pages CHUNK at a time."""
+def _runs(todo: Sequence[int], batches: Sequence[str],
+          first: Collection[int] = ()) -> list[Sequence[int]]:
+    """Tasks: each page of `first` alone, each batch whole (the long ones first, to
+    keep both cores busy to the end), then the other pages CHUNK at a time."""
+    alone = [[i] for i in todo if i in first]
     grouped: dict[str, list[int]] = {}
     loose = []
     for i in todo:
         batch = batches[i] if batches else ""
+        if i in first:
+            continue
         if batch:
             grouped.setdefault(batch, []).append(i)
         else:
             loose.append(i)
-    return [*grouped.values(), *(loose[i:i + CHUNK] for i in range(0, len(loose), CHUNK))]
+    return [*alone, *grouped.values(),
+            *(loose[i:i + CHUNK] for i in range(0, len(loose), CHUNK))]
 
 
 def _work(indices: Sequence[int]) -> list[Made]:

@@ -64,10 +64,10 @@ class Stager:
         self.problems: list[Problem] = []
         self._dirs: set[Path] = set()
 
-    def pages(self, specs: Sequence[tuple[str, str, object, str]], render: Render,
+    def pages(self, specs: Sequence[tuple[str, str, object, str, bool]], render: Render,
               base_url: str, workers: int) -> None:
-        """Pages given as (url, origin, deps, batch): unchanged ones linked, the rest
-        rendered (see stream.make_pages)."""
+        """Pages given as (url, origin, deps, batch, streamed): unchanged ones linked,
+        the rest rendered (see stream.make_pages)."""
         digester = Digester()
         paths = [urls.output_path(url) for url, *_ in specs]
         prints: dict[int, str] = {}
@@ -81,14 +81,14 @@ class Stager:
         # build, is made where the page is rendered, on every core (1 s at 10,000).
         late = caching and not self.cache.pages
         reusing = caching and not late  # a cache that holds pages: digest them first
-        for i, (_, origin, _, _) in enumerate(specs):
+        for i, (_, origin, *_) in enumerate(specs):
             self.origins[paths[i]] = origin
             prints[i] = fingerprint(i) if reusing else ""
             if not (reusing and self._reuse(paths[i], prints[i])):
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
-                            self.tick, [batch for *_, batch in specs],
-                            fingerprint if late else None):
+                            self.tick, [s[3] for s in specs], fingerprint if late else None,
+                            {i for i, s in enumerate(specs) if s[4]}):
             self.entries[paths[m.index]] = Entry(prints[m.index] or m.fingerprint, m.size,
                                                  m.mtime_ns, m.links)
             self.problems += m.problems
