@@ -711,3 +711,25 @@ def test_the_build_marks_the_whole_edition_page_and_only_it_as_streamed() -> Non
     edition = load_edition(config)[0]
     specs = html_pages(in_scripts(edition, with_print_decided(config, 1)), config.base_url)[0]
     assert sorted(s.url for s in specs if s.streamed) == ["print/", "zh-hant/print/"]
+
+
+def test_broken_links_are_placed_by_one_reading_of_their_page() -> None:
+    """check_links reads a page again only when it has broken links, once however
+    many, and names the line each is first written on."""
+    from duben.output.linkcheck import check_links, scan
+
+    html = ('<a href="#x">x</a>\n<a href="gone/">1</a>\n<p id="x"></p>\n'
+            '<a class="c" href="gone/">again</a>\n<a href="away.html">2</a>\n')
+    reads: list[str] = []
+
+    def read(path: str) -> str:
+        reads.append(path)
+        return html
+
+    pages = {"a/index.html": ("a.md", scan(html, "a/index.html", "")),
+             "b/index.html": ("b.md", scan('<a href="../a/">a</a>', "b/index.html", ""))}
+    problems = check_links(pages, {"a/index.html", "b/index.html"}, Path("/nowhere"), read)
+    assert [p.message.split(":")[0] for p in problems] == [
+        "broken link 'gone/' on a/index.html (line 2)",
+        "broken link 'away.html' on a/index.html (line 5)"]
+    assert reads == ["a/index.html"]

@@ -236,9 +236,8 @@ def check_links(pages: Mapping[str, tuple[str, PageLinks | None]], files: set[st
     verdicts: dict[Target, str | None] = {}  # each distinct target checked once
     for here in sorted(pages):
         origin, links = pages[here]
-        if links is None:
-            continue
-        for target in links.targets:
+        broken = []
+        for target in links.targets if links else ():
             if not target[0]:  # an #anchor of this page the scan did not find
                 missing = f"no element with id {target[1]!r} in {here}" if target[1] else None
             elif target in verdicts:
@@ -246,20 +245,31 @@ def check_links(pages: Mapping[str, tuple[str, PageLinks | None]], files: set[st
             else:
                 missing = verdicts[target] = _missing(target[0], target[1], files, pages, ids)
             if missing:
-                line = _page_line(read(here), target)
-                problems.append(Problem(origin, _source_line(root, origin, target[2]),
-                                        f"broken link {target[2]!r} on {here}"
-                                        f"{f' (line {line})' if line else ''}: {missing}"))
+                broken.append((target, missing))
+        lines = _page_lines(read(here), {t[2] for t, _ in broken}) if broken else {}
+        for target, missing in broken:
+            line = f" (line {lines[target[2]]})" if target[2] in lines else ""
+            problems.append(Problem(origin, _source_line(root, origin, target[2]),
+                                    f"broken link {target[2]!r} on {here}{line}: {missing}"))
     return problems
 
 
-def _page_line(html: str | None, target: Target) -> int | None:
-    """The line of the page's HTML the first link written as `target`'s is on."""
+def _page_lines(html: str | None, links: set[str]) -> dict[str, int]:
+    """The line of the page's HTML each of `links` (as written) is first on: one pass,
+    however many are broken (the print page may hold thousands, and be tens of MB)."""
+    found: dict[str, int] = {}
     if html is None:
-        return None
-    html = _blank_comments(html)
-    return next((html.count("\n", 0, m.start()) + 1 for m in _LINK_TAG.finditer(html)
-                 if _link_of(m.group()) == target[2]), None)
+        return found
+    html, line, at = _blank_comments(html), 1, 0
+    for m in _LINK_TAG.finditer(html):
+        raw = _link_of(m.group())
+        if raw in links and raw not in found:
+            line += html.count("\n", at, m.start())
+            at = m.start()
+            found[raw] = line
+            if len(found) == len(links):
+                break
+    return found
 
 
 def _missing(path: str, fragment: str, files: set[str],
