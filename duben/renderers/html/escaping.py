@@ -57,8 +57,9 @@ _PLAIN_CALLABLES = (FunctionType, BuiltinFunctionType, MethodType)
 
 class QuickContext(Context):
     """A context whose `call` (every function a template calls: urls.article,
-    list_items, ordinal...) goes straight to a plain function or method that takes
-    no context: Jinja asks every callable for its `__call__`'s pass-argument first."""
+    ordinal, a str method...) goes straight to a plain function or method that takes
+    no context: Jinja asks every callable for its `__call__`'s pass-argument first.
+    Anything else (list_items takes the context) is called as Jinja calls it."""
 
     @internalcode
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
