@@ -87,8 +87,9 @@ class Stager:
             if not (reusing and self._reuse(paths[i], prints[i])):
                 todo.append(i)
         for m in make_pages(render, paths, todo, self.staged, base_url, workers, self.out,
-                            self.tick, [s[3] for s in specs], fingerprint if late else None,
-                            {i for i, s in enumerate(specs) if s[4]}):
+                            self.tick, [batch for *_, batch, _ in specs],
+                            fingerprint if late else None,
+                            {i for i, (*_, streamed) in enumerate(specs) if streamed}):
             self.entries[paths[m.index]] = Entry(prints[m.index] or m.fingerprint, m.size,
                                                  m.mtime_ns, m.links)
             self.problems += m.problems
