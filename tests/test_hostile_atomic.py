@@ -210,13 +210,14 @@ def test_an_unwritable_output_parent_is_exit_2_naming_it(edition: Path,
     assert tree(edition / "site") == before
 
 
-def test_a_full_disk_is_exit_2_naming_the_file(edition: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("full_at", ["the 7th page", "a static file"])
+def test_a_full_disk_is_exit_2_naming_the_file(edition: Path, monkeypatch: pytest.MonkeyPatch,
+                                               full_at: str) -> None:
     from duben.output import stream
 
     class FullDisk:
-        """The os module as pages are written with it, the disk full at the 7th page
-        (a failed write() names no file: the error must still say which)."""
+        """The os module as pages and files are written with it, the disk full at one
+        of them (a failed write() names no file: the error must still say which)."""
 
         def __init__(self) -> None:
             self.opened: list[Path] = []
@@ -229,23 +230,27 @@ def test_a_full_disk_is_exit_2_naming_the_file(edition: Path,
             return os.open(path, *args)
 
         def write(self, fd: int, data: bytes) -> int:
-            if len(self.opened) == 7:
+            last = self.opened[-1]
+            if (len(self.opened) == 7) if full_at == "the 7th page" else last.name == "style.css":
                 raise OSError(errno.ENOSPC, "No space left on device")
             return os.write(fd, data)
 
     before = tree(edition / "site")
-    # Every page changes (a page whose bytes did not change is linked, not written).
+    # Every page and the stylesheet change (a file whose bytes did not is linked, not written).
     base = edition / "theme" / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>x</p></footer>"),
                     encoding="utf-8")
+    with (edition / "theme" / "static" / "style.css").open("a", encoding="utf-8") as css:
+        css.write("\n.x{}\n")
     disk = FullDisk()
     monkeypatch.setattr(stream, "os", disk)
     code, _, err = cli("--root", str(edition), "build")
     assert code == 2
-    calls = disk.opened
-    failed = calls[6].relative_to(calls[6].parents[len(calls[6].relative_to(edition).parts) - 2])
+    failed = disk.opened[-1]
+    failed = failed.relative_to(failed.parents[len(failed.relative_to(edition).parts) - 2])
     assert err.splitlines()[0] == (f"duben: error: cannot write site/{failed.as_posix()}: "
                                    "No space left on device; site was left as it was")
+    assert (failed.name == "style.css") == (full_at == "a static file")
     assert tree(edition / "site") == before and leftovers(edition) == []
 
 

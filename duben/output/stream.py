@@ -142,12 +142,7 @@ def _make(job: _Job, index: int, fingerprint: str = "") -> Made:
     scanner = Scanner(here, job.base_url) if here.endswith(".html") else None
     head = _take(pieces, PIECE)
     if len(head) < PIECE:  # the whole page
-        data = head.encode("utf-8")
-        old = None if job.out is None else f"{job.out}/{here}"
-        if old is not None and _same(old, data) and link_file(old, path):
-            st = os.stat(path)
-        else:
-            st = _write(path, data)
+        st = put(path, head.encode("utf-8"), None if job.out is None else f"{job.out}/{here}")
         if scanner:
             scanner.feed(head)
     else:
@@ -186,6 +181,14 @@ def _make_folder(folder: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
+
+
+def put(path: str, data: bytes, old: str | None) -> os.stat_result:
+    """Write `data` as the new file `path`, or hard-link `old` (the current site's copy)
+    when it holds the same bytes; the new file's stat."""
+    if old is not None and _same(old, data) and link_file(old, path):
+        return os.stat(path)
+    return _write(path, data)
 
 
 def _write(path: str, data: bytes) -> os.stat_result:

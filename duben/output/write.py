@@ -19,7 +19,7 @@ from duben.output import urls
 from duben.output.cache import BuildCache, Entry
 from duben.output.fingerprint import Digester
 from duben.output.linkcheck import scan
-from duben.output.stream import Render, link_file, make_pages
+from duben.output.stream import Render, make_pages, put
 from duben.paths import join_inside, project_files, url_key
 
 Files = dict[str, tuple[bytes, str]]
@@ -102,11 +102,7 @@ class Stager:
             fingerprint = self._fingerprint(url, hashlib.sha256(data).hexdigest())
             if self._reuse(path, fingerprint):
                 continue
-            target = self._dir_of(path) / Path(path).name
-            old = self.out / path
-            if not (old.is_file() and old.read_bytes() == data and link_file(old, target)):
-                target.write_bytes(data)
-            st = target.stat()
+            st = put(str(self._dir_of(path) / Path(path).name), data, str(self.out / path))
             links = scan(data.decode("utf-8"), path, base_url) if path.endswith(".html") else None
             self.entries[path] = Entry(fingerprint, st.st_size, st.st_mtime_ns, links)
             self.tick(1)
