@@ -265,7 +265,7 @@ def test_headlines_and_items_made_ahead_are_the_ones_pages_make(
     breaks._LEARNT.clear()
     fragments._items.clear()
     try:
-        monkeypatch.setattr("duben.output.stream.SMALL", 2)  # forked, for 30 articles
+        monkeypatch.setattr("duben.workers.SMALL", 2)  # forked, for 30 articles
         warm(looks, 2)
         assert breaks._LEARNT == expected and any(expected.values())
         for n, (s, env, site) in enumerate(looks):

@@ -291,7 +291,7 @@ def test_an_internal_error_is_exit_3_with_a_traceback_only_under_debug(
 CHILDREN = """
     import os, subprocess, sys, time
     from duben.atomic import die_with_parent
-    from duben.output.stream import fork_map
+    from duben.workers import fork_map
     parent = os.getpid()
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
                                preexec_fn=lambda: die_with_parent(parent))

@@ -54,7 +54,7 @@ def all_related(articles: list[Article], listed: Mapping[str, Article],
     """The articles _related(a, *indexes) names, for each article (`listed`: every listed
     article by slug), over `workers` forked processes: the largest cost of indexing
     (2 s at 10,000 on one core). Only positions and slugs cross between processes."""
-    from duben.output.stream import fork_map  # (the model's one use of a process pool)
+    from duben.workers import fork_map  # (the model's one use of a process pool)
 
     global _TASK
     _TASK = (articles, indexes)

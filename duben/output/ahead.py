@@ -27,8 +27,8 @@ from duben.output.cache import (
     slugs_key,
 )
 from duben.output.fingerprint import article_digest
-from duben.output.stream import fork_map
 from duben.paths import is_slug
+from duben.workers import fork_map
 
 
 def parse_ahead(cache: BuildCache, paths: list[Path], root: Path, workers: int) -> None:

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from duben.atomic import die_with_parent
 from duben.errors import Problem
 from duben.output.linkcheck import PageLinks, Scanner, shared
 from duben.paths import joined_inside
+from duben.workers import SMALL, can_fork, run_tasks
 
 Render = Callable[[int, list[Problem]], Iterable[str]]  # spec index -> page text, in pieces
 
@@ -50,7 +48,6 @@ class _Job:
 
 _JOB: _Job | None = None  # set in the parent just before the fork; read by the workers
 CHUNK = 32  # pages a task: few enough tasks to keep both cores busy to the end
-SMALL = 100  # fewer pages to render than this (an edit): starting a pool costs more
 
 
 def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged: Path,
@@ -77,17 +74,14 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     thawed = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        if (workers <= 1 or len(todo) < SMALL or len(runs) <= 1
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if workers <= 1 or len(todo) < SMALL or len(runs) <= 1 or not can_fork():
             for done in map(_work, runs):
                 made += map(_kept, done)
                 tick(len(done))
         else:
-            with multiprocessing.get_context("fork").Pool(
-                    workers, die_with_parent, (os.getpid(),)) as pool:
-                for done in pool.imap_unordered(_work, runs):
-                    made += map(_kept, done)
-                    tick(len(done))
+            for _, done in run_tasks(_work, runs, workers):
+                made += map(_kept, done)
+                tick(len(done))
     finally:
         _JOB = None
         if thawed:
@@ -226,18 +220,6 @@ def link_file(source: str | Path, target: str | Path) -> bool:
         return True
     except OSError:
         return False
-
-
-def fork_map(fn: Callable[[Any], Any], items: Sequence[Any], workers: int,
-             chunk: int = 64) -> list[Any]:
-    """[fn(x) for x in items], over `workers` forked processes when that pays: the
-    children inherit `fn` and everything it reads, and only items and results are
-    pickled. Used to parse content files on both cores before the Edition exists."""
-    if workers <= 1 or len(items) < SMALL or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(x) for x in items]
-    with multiprocessing.get_context("fork").Pool(workers, die_with_parent,
-                                                  (os.getpid(),)) as pool:
-        return pool.map(fn, items, chunksize=chunk)
 
 
 def workers_wanted(pages: int) -> int:

@@ -28,7 +28,7 @@ _LOOKS: Sequence[Look] = ()  # set just before the fork; read by the processes
 def warm(looks: Sequence[Look], workers: int) -> None:
     """Learn every headline's break points and every listed article's item, made over
     `workers` forked processes (nothing to do for one: pages make their own)."""
-    from duben.output.stream import fork_map
+    from duben.workers import fork_map
 
     global _LOOKS
     if workers <= 1:
