@@ -49,13 +49,16 @@ def decode_utf8(data: bytes, shown: str) -> str:
                                  "as UTF-8", column=column)) from None
 
 
-def line_count(path: Path) -> int | None:
-    """Lines in a text file (LF, CRLF or CR ends), or None when it cannot be read."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _line_count(str(path), stat.st_mtime_ns, stat.st_size)
+def line_count(path: Path, known: tuple[int, int] | None = None) -> int | None:
+    """Lines in a text file (LF, CRLF or CR ends), or None when it cannot be read;
+    `known`: its (mtime_ns, size), when the caller has them already."""
+    if known is None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        known = (stat.st_mtime_ns, stat.st_size)
+    return _line_count(str(path), *known)
 
 
 @lru_cache(maxsize=256)

@@ -116,6 +116,29 @@ def test_source_lines_past_the_end_of_the_seed_are_an_error(edition: Path) -> No
                                  "seeds/100_fixturea.txt (50 lines)")
 
 
+def test_each_parse_sees_the_seeds_as_they_are_now(edition: Path) -> None:
+    """parse_ahead takes a seed's stat once for all its articles, but a later parse
+    (serve, after an edit) must see the seed anew: its length and its stat."""
+    from duben.output.ahead import parse_ahead
+    from duben.output.cache import open_cache
+
+    seed = edition / "seeds" / "100_fixturea.txt"
+    seed.parent.mkdir()
+    seed.write_text("一\n" * 50, encoding="utf-8")
+    edit(edition, ARTICLE, "  - 3\n  - 20\n", "  - 3\n  - 83\n")
+    files = sorted((edition / "content").glob("*/*.md"))
+    cache = open_cache(edition, edition / "site", "key")
+    parse_ahead(cache, files, edition, workers=1)
+    assert ARTICLE not in cache.ahead and cache.ahead  # (load_edition reports it)
+    cited = [r for r in cache.ahead.values() if r[3].source.file == "seeds/100_fixturea.txt"]
+    assert cited and all(r[4] == (seed.stat().st_mtime_ns, 200) for r in cited)
+
+    seed.write_text("一\n" * 90, encoding="utf-8")
+    parse_ahead(cache, files, edition, workers=1)
+    record = cache.ahead[ARTICLE]
+    assert record[3].source.lines == (3, 83) and record[4] == (seed.stat().st_mtime_ns, 360)
+
+
 # --- 9. a UTF-8 BOM is accepted; invalid UTF-8 is located; a huge file refused unread ---
 
 

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -168,20 +169,23 @@ def parse_article(text: str, path: str) -> Article:
     return article
 
 
-def load_article(path: Path, root: Path | None = None, data: bytes | None = None) -> Article:
+def load_article(path: Path, root: Path | None = None, data: bytes | None = None,
+                 shown: str | None = None,
+                 seed_lines: Callable[[Path], int | None] = line_count) -> Article:
     """Read and parse one content file (I/O wrapper around parse_article); `data`: its
-    bytes, when the caller has read them already (to hash them)."""
-    shown = paths.shown(path, root) if root else str(path)
+    bytes, when the caller has read them already (to hash them), `shown`: its path as
+    messages show it, and `seed_lines`: a seed's line count, when it keeps them."""
+    shown = shown or (paths.shown(path, root) if root else str(path))
     text = read_text(path, shown, MAX_ARTICLE) if data is None else decode_utf8(data, shown)
     article = parse_article(text, shown)
     # The seed is optional at build time (content/ is what editors own); when it is
     # there, the lines an article claims must exist in it.
-    seed_lines = line_count(root / article.source.file) if root else None
-    if seed_lines is not None and article.source.lines[1] > seed_lines:
+    lines = seed_lines(root / article.source.file) if root else None
+    if lines is not None and article.source.lines[1] > lines:
         line = next((n for n, t in enumerate(text.split("\n"), 1) if t.startswith("source:")), 2)
         raise DubenError(Problem(shown, line, f"source: lines {list(article.source.lines)} "
                                  f"run past the end of {article.source.file} "
-                                 f"({seed_lines} lines)"))
+                                 f"({lines} lines)"))
     return article
 
 

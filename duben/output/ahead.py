@@ -10,20 +10,20 @@ loads pypinyin's 55 MB dictionary; a build saves them in the cache for the next.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from duben import slugs
 from duben.errors import DubenError
-from duben.inputs import MAX_ARTICLE, read_bytes
+from duben.inputs import MAX_ARTICLE, line_count, read_bytes
 from duben.model.article import load_article
 from duben.output.cache import (
     CACHE_DIR,
     BuildCache,
     key_of,
     load_pickle,
-    seed_stat,
     slugs_key,
 )
 from duben.output.fingerprint import article_digest
@@ -34,30 +34,58 @@ from duben.workers import fork_map
 def parse_ahead(cache: BuildCache, paths: list[Path], root: Path, workers: int) -> None:
     """Parse, over `workers` processes, every file of `paths` the cache does not hold."""
     todo = [p for p in paths if not cache.known(p, root)]
-    parsed = fork_map(partial(_parse, root=root, keep=cache.enabled), todo, workers)
+    parsed = fork_map(partial(_parse, root=root, keep=cache.enabled, seeds=_Seeds()), todo,
+                      workers)
     cache.ahead = {key_of(p, root): r for p, (r, _) in zip(todo, parsed) if r}
     for _, names in parsed:
         slugs.learn(names)
 
 
-def _parse(path: Path, root: Path, keep: bool) -> tuple[tuple[Any, ...] | None, dict[str, str]]:
+def _parse(path: Path, root: Path, keep: bool,
+           seeds: _Seeds) -> tuple[tuple[Any, ...] | None, dict[str, str]]:
     """The cache's record of the file (None if it fails: load_edition reports it), and
     the slugs of the names the edition makes pages for. The record (stat, sha256,
     article, its seed's stat, its digest) is made here, `keep`ing the cache, so the
     parent need not read every file again to hash it."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         shown = key_of(path, root)
         data = read_bytes(path, shown, MAX_ARTICLE)  # read once: hashed, then parsed
         sha = hashlib.sha256(data).hexdigest() if keep else ""
-        article = load_article(path, root, data)
+        article = load_article(path, root, data, shown, seeds.lines)
     except (DubenError, OSError):
         return None, {}
     names = [*article.authors, *article.tags, article.column or "",
              article.series.name if article.series else ""]
     record = (st.st_mtime_ns, st.st_size, sha, article,
-              *((seed_stat(root, article), article_digest(article)) if keep else (None, "")))
+              *((seeds.stat(root / article.source.file), article_digest(article)) if keep
+                else (None, "")))
     return record, {n: slugs.slugify(n) for n in names if n}
+
+
+class _Seeds:
+    """Each seed's (mtime_ns, size) and line count, taken once a parse (a seed page
+    holds dozens of articles; each took two stats of it). One parse's memo, in each
+    process: serve parses again after an edit, with a new one, and sees seeds anew."""
+
+    def __init__(self) -> None:
+        self.stats: dict[str, tuple[int, int] | None] = {}
+
+    def stat(self, path: Path) -> tuple[int, int] | None:
+        """As cache.seed_stat: None for a seed that is not there."""
+        key = str(path)
+        if key not in self.stats:
+            try:
+                st = os.stat(key)
+                self.stats[key] = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                self.stats[key] = None
+        return self.stats[key]
+
+    def lines(self, path: Path) -> int | None:
+        """As inputs.line_count."""
+        known = self.stat(path)
+        return None if known is None else line_count(path, known)
 
 
 def load_slugs(root: Path) -> None:
