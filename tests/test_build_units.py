@@ -684,6 +684,48 @@ def test_a_quick_context_calls_every_kind_of_callable_as_jinja_does() -> None:
     assert issubclass(results[1][-1], Undefined)
 
 
+def test_a_page_only_function_gets_the_pages_own_context() -> None:
+    """list_items reads only what the page is rendered with: QuickContext hands it the
+    page's context, not Jinja's copy with the block's and loop's names added; in a
+    template, its items are what the same call with Jinja's context makes."""
+    from jinja2 import Environment, pass_context
+    from jinja2.runtime import Context
+
+    from duben.renderers.html.escaping import QuickContext, page_only
+
+    seen = []
+
+    @page_only
+    @pass_context
+    def reads(ctx: Context, x: int) -> tuple[str, int]:
+        seen.append(ctx)
+        return ctx["name"], x
+
+    ctx = QuickContext(Environment(), {"name": "page"}, "t", {})
+    assert ctx.call(reads, 1, _block_vars={"name": "block"}, _loop_vars={}) == ("page", 1)
+    assert seen == [ctx]
+    jinja = Context(Environment(), {"name": "page"}, "t", {})
+    assert jinja.call(reads, 1, _block_vars={"name": "block"}) == ("block", 1)  # (a copy)
+    assert seen[1] is not jinja
+
+    from duben.model.config import load_config
+    from duben.model.edition import load_edition
+    from duben.renderers.html.render import make_env, site_of
+
+    config = load_config(Path(__file__).resolve().parents[1])  # the real edition
+    articles = load_edition(config)[0].articles[:3]
+    page = "{% block main %}{% set page_url = '' %}{{ list_items(arts) }}{% endblock %}"
+    rendered = []
+    for cls in (Context, QuickContext):
+        env = make_env(config.theme_dir)
+        env.context_class = cls
+        rendered.append(env.from_string(page).render(arts=articles, site=site_of(config),
+                                                     page_url="tags/x/"))
+    # Jinja's copy sees the block's own page_url (''); the page's context, the page's.
+    assert rendered[0].count("<li") == rendered[1].count("<li") == 3
+    assert rendered[1] == rendered[0].replace('href="articles/', 'href="../../articles/')
+
+
 def test_the_whole_edition_page_is_rendered_first_and_alone() -> None:
     """A page that keeps a process busy for long (the streamed print page) is the first
     task, alone, so the other process shares out the rest; batches stay whole and the

@@ -8,9 +8,9 @@ without those steps. A test compares the two on every kind of value.
 """
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from types import BuiltinFunctionType, FunctionType, MethodType
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, Template
 from jinja2.runtime import Context
@@ -53,18 +53,32 @@ class QuickTemplate(Template):
 
 
 _PLAIN_CALLABLES = (FunctionType, BuiltinFunctionType, MethodType)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def page_only(fn: F) -> F:
+    """Mark a function that takes the context (pass_context) but reads only what the
+    page was rendered with (site, page_url, the environment), never a name a template
+    sets in a block or a loop: QuickContext hands it the page's context itself. Jinja
+    hands a copy with those names added (Context.derived: every name and block copied,
+    18 us an article page, for its list of related articles)."""
+    fn.duben_page_only = True  # type: ignore[attr-defined]
+    return fn
 
 
 class QuickContext(Context):
     """A context whose `call` (every function a template calls: urls.article,
     ordinal, a str method...) goes straight to a plain function or method that takes
     no context: Jinja asks every callable for its `__call__`'s pass-argument first.
-    Anything else (list_items takes the context) is called as Jinja calls it."""
+    A `page_only` function gets this context; anything else that takes one is called
+    as Jinja calls it."""
 
     @internalcode
     def call(self, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         if type(obj) not in _PLAIN_CALLABLES or hasattr(obj, "jinja_pass_arg"):
-            return Context.call(self, obj, *args, **kwargs)
+            if not getattr(obj, "duben_page_only", False):
+                return Context.call(self, obj, *args, **kwargs)
+            args = (self, *args)  # (page_only: this page's own context, not a copy)
         kwargs.pop("_block_vars", None)  # (Jinja's own, for callables that take a context)
         kwargs.pop("_loop_vars", None)
         try:

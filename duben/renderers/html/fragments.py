@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from duben.model.article import Article
 from duben.output import urls
-from duben.renderers.html.escaping import quick_escape
+from duben.renderers.html.escaping import page_only, quick_escape
 
 ITEM = "_item.html"
 HREF = Markup("<href>")  # a tag no template writes; a '<' in text is escaped to &lt;
@@ -34,6 +34,7 @@ KEPT = 4  # (environment, site) pairs whose items are kept: two scripts, this bu
 _items: dict[tuple[int, int], tuple[Environment, Any, dict[int, tuple[Article, list[str]]]]] = {}
 
 
+@page_only  # (it reads site and page_url: what the page is rendered with)
 @pass_context
 def list_items(ctx: Any, articles: Iterable[Article]) -> Markup:
     """`_item.html` for each of `articles`, linked from the page being rendered: what
