@@ -9,14 +9,34 @@ refused output folder, lock held, cannot write, disk full); 3 an internal error
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from duben.errors import DubenError, Problem, UsageError
 
 DONE, INPUT, USAGE, INTERNAL = 0, 1, 2, 3
+
+
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The command line (build.py, the `duben` script): main(), then exit at once.
+
+    Everything a command writes is closed, and the cache's writer waited for, before
+    main returns; what the interpreter would do next is free the build's objects one
+    by one (0.2 s at 10,000 articles, after the site is in place). So the standard
+    streams and logging are flushed and the process ends there."""
+    code = main(argv)  # (argparse's usage errors exit from here, the usual way)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`duben build | head`): as Python
+            code = code or USAGE  # would, do not report success over lost output
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -269,6 +269,41 @@ def test_an_undeletable_old_file_stops_before_the_swap(edition: Path,
     assert tree(edition / "site") == before and leftovers(edition) == []
 
 
+def test_the_command_line_ends_at_once_with_everything_said(tmp_path: Path) -> None:
+    """build.py exits without tearing the interpreter down (cli.run): its exit status,
+    every line it printed into a pipe and a logging handler's buffer still arrive."""
+    edition = make_edition(tmp_path)
+    out = tmp_path / "site"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a shell has
+    env["PYTHONPATH"] = str(REPO)
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(edition),
+                           "build", "--out", str(out), "--no-search"],
+                          capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0 and done.stdout.startswith("build: ") and not done.stderr
+    assert (out / "index.html").is_file()
+    bad = edition / "content" / "100_fixturea"
+    for n in range(300):  # more problem lines than a pipe's buffer holds
+        (bad / f"bad-{n:03d}.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    failed = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(edition),
+                             "build", "--out", str(out), "--no-search"],
+                            capture_output=True, text=True, env=env, check=False)
+    lines = failed.stderr.splitlines()
+    assert failed.returncode == 1 and len(lines) == 301 and lines[-1].startswith("build failed")
+    logged = tmp_path / "log.txt"
+    script = textwrap.dedent(f"""
+        import logging, logging.handlers, sys
+        handler = logging.handlers.MemoryHandler(100, target=logging.FileHandler({str(logged)!r}))
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().warning("held until logging shuts down")
+        from duben.cli import run
+        run(["--root", {str(edition)!r}, "build", "--out", {str(tmp_path / "two")!r}])
+    """)
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, check=False)
+    assert ran.returncode == 1 and "build failed" in ran.stderr
+    assert logged.read_text() == "held until logging shuts down\n"
+
+
 def test_a_bad_option_is_exit_2() -> None:
     code, _, err = cli("build", "--no-such-option")
     assert code == 2 and "unrecognized arguments: --no-such-option" in err
