@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 from pathlib import Path, PurePosixPath
 
 from duben.errors import Problem, UsageError
@@ -100,19 +101,27 @@ def project_files(folder: Path, root: Path,
     (file or folder) whose target leaves both the project and `folder` is a problem.
     (A theme may live outside the project; its files may not point further out.)"""
     problems, files = [], []
-    linked_dirs: dict[Path, bool] = {folder: False}  # folder itself may be a link: allowed
+    # A folder's text -> it or a folder between it and `folder` is a link (lstat, once a
+    # folder). `folder` itself may be one: allowed ("" stands for it when it is ".").
+    linked_dirs: dict[str, bool] = {str(folder): False, "": False}
 
-    def linked(path: Path) -> bool:
-        """A link at `path` or at a folder between it and `folder` (lstat, cached per
-        folder): only then can it lead elsewhere, and only then is it resolved."""
-        parent = path.parent
-        if parent not in linked_dirs:
-            linked_dirs[parent] = linked(parent) or parent.is_symlink()
-        return linked_dirs[parent] or path.is_symlink()
+    def linked(text: str) -> bool:
+        if text not in linked_dirs:
+            parent = os.path.dirname(text)
+            linked_dirs[text] = (parent != text and linked(parent)) or os.path.islink(text)
+        return linked_dirs[text]
 
     for path in sorted(folder.glob(pattern)):
-        if not linked(path):  # a plain file under `folder` (10,000 resolves cost 0.3 s)
-            if path.is_file():
+        # One lstat a file tells a link from a plain file (10,000 content files, twice
+        # a stat each before). Only a link, here or above, can lead elsewhere, and only
+        # then is the path resolved (10,000 resolves cost 0.3 s).
+        text = str(path)
+        try:
+            mode = os.lstat(text).st_mode
+        except OSError:  # gone since it was listed: as is_file() says, not a file
+            continue
+        if not stat.S_ISLNK(mode) and not linked(os.path.dirname(text)):
+            if stat.S_ISREG(mode):
                 files.append(path)
             continue
         allowed = inside(path, root) or inside(path, folder)

@@ -158,6 +158,50 @@ def test_a_symlink_in_content_leaving_the_project_is_refused(edition: Path,
     assert f"{ARTICLE}: error: symbolic link to" in err
 
 
+def test_a_linked_folder_leaving_the_project_refuses_every_file_in_it(
+        edition: Path, tmp_path: Path) -> None:
+    """A link at a folder above the file (a page's folder in content/), not at the
+    file, is found as well, and a linked folder in static/; inside the project, the
+    same links are followed."""
+    import shutil
+
+    page = edition / ARTICLE.rsplit("/", 1)[0]
+    static = edition / "theme" / "static"
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(page, outside / "page")
+    (edition / "kept").mkdir()
+    shutil.copy(page / "page.yaml", edition / "kept" / "page.yaml")
+    (outside / "deep" / "er").mkdir(parents=True)
+    (outside / "deep" / "er" / "extra.css").write_text("p{}", encoding="utf-8")
+    (static / "fonts").mkdir()
+    (static / "fonts" / "er").symlink_to(outside / "deep" / "er")
+
+    def refused() -> list[str]:
+        code, _, err = cli("--root", str(edition), "build")
+        assert code == 1 and not (edition / "site").exists()
+        return [line.split(":")[0] for line in err.splitlines() if "leaves the project" in line]
+
+    assert refused() == ["theme/static/fonts/er"]  # ('**' lists it, not what it holds)
+    shutil.rmtree(page)
+    page.symlink_to(outside / "page")
+    folder = page.relative_to(edition).as_posix()
+    # (the page's facts are read first: their file is the first refused)
+    assert refused() == [f"{folder}/page.yaml"]
+    (outside / "page" / "page.yaml").unlink()
+    assert refused() == sorted(f"{folder}/{p.name}" for p in (outside / "page").glob("*.md"))
+    inside = edition / "kept"
+    shutil.move(str(outside / "page"), inside / "page")
+    shutil.move(str(outside / "deep"), inside / "deep")
+    shutil.copy(inside / "page.yaml", inside / "page" / "page.yaml")
+    page.unlink()
+    page.symlink_to(inside / "page")
+    (static / "fonts" / "er").unlink()
+    (static / "fonts" / "er").symlink_to(inside / "deep" / "er")
+    assert cli("--root", str(edition), "build")[0] == 0
+    pages = {p.name for p in (edition / "site" / "articles").iterdir()}  # the page's articles
+    assert {"dangjian-ju-heli", "lian-shang-fu-neng", "zuofeng-jianshe"} <= pages
+
+
 def test_a_seed_symlink_leaving_the_project_is_refused(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0\n", encoding="utf-8")
