@@ -47,8 +47,9 @@ def run_tasks(fn: Callable[[T], Any], tasks: Sequence[T], workers: int) -> Itera
     children: dict[int, _Child] = {}  # result pipe -> child
     following = iter(range(len(tasks)))
     try:
-        for _ in range(min(workers, len(tasks))):
-            child = _Child.start(fn, tasks, parent, [c.task_fd for c in children.values()])
+        for _ in range(max(1, min(workers, len(tasks)))):
+            child = _Child.start(fn, tasks, parent,
+                                 [c.task_fd for c in children.values() if c.task_fd >= 0])
             children[child.result_fd] = child
             for _ in range(AHEAD):
                 child.send(next(following, None))
@@ -104,7 +105,12 @@ class _Child:
             fcntl.fcntl(result_w, fcntl.F_SETPIPE_SZ, _READ)  # type: ignore[attr-defined]
         except (ImportError, AttributeError, OSError):
             pass
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # (no memory, too many processes): nothing of this child stays open
+            for fd in (task_r, task_w, result_r, result_w):
+                os.close(fd)
+            raise
         if pid == 0:  # the child: no cleanup of the parent's (atexit, buffers) runs here
             code = 1
             try:
@@ -127,8 +133,12 @@ class _Child:
             os.close(self.task_fd)
             self.task_fd = -1
         else:
-            os.write(self.task_fd, _NUMBER.pack(number))
             self.waiting += 1
+            try:
+                os.write(self.task_fd, _NUMBER.pack(number))
+            except BrokenPipeError:  # it has died: its results' end says how (close_and_wait)
+                os.close(self.task_fd)
+                self.task_fd = -1
 
     def receive(self) -> Iterator[tuple[int, bool, Any]]:
         """The results that have arrived whole: (task number, ok, result or exception)."""

@@ -52,6 +52,13 @@ def test_every_task_once_in_another_process(workers: int) -> None:
     assert not _children_of(os.getpid())
 
 
+@pytest.mark.parametrize(("tasks", "workers"), [(1, 2), (2, 5), (3, 0)])
+def test_fewer_tasks_than_workers_or_no_workers_asked_for(tasks: int, workers: int) -> None:
+    assert dict(run_tasks(lambda n: -n, list(range(tasks)), workers)) == {
+        n: -n for n in range(tasks)}
+    assert not _children_of(os.getpid())
+
+
 def test_fork_map_keeps_the_order_in_any_chunks() -> None:
     items = [f"第{n}篇" for n in range(1000)]
     for chunk in (1, 7, 64, 5000):
