@@ -40,7 +40,18 @@ def _leaf(value: Any) -> str:
 @functools.cache
 def _fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     """A getter of a leaf dataclass's field values, as one tuple."""
-    names = [f.name for f in dataclasses.fields(cls)]
+    return _getter([f.name for f in dataclasses.fields(cls)])
+
+
+@functools.cache
+def _digested(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of the values a dataclass is digested by: the fields that determine
+    the rest, where its class names them (DIGEST_FIELDS), else all its fields."""
+    return _getter(getattr(cls, "DIGEST_FIELDS", None) or
+                   [f.name for f in dataclasses.fields(cls)])
+
+
+def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     if len(names) == 1:  # (attrgetter of one name gives the value, not a tuple)
         return lambda value: (getattr(value, names[0]),)
     return operator.attrgetter(*names)
@@ -115,10 +126,7 @@ class Digester:
         if type(value).__module__ == _LEAVES:  # an Article and its parts: plain values only
             return _leaf(value)
         if _is_dataclass(type(value)):
-            # A class may name the fields that determine the rest (DIGEST_FIELDS).
-            names = getattr(value, "DIGEST_FIELDS", None) or [
-                f.name for f in dataclasses.fields(value)]
-            fields = (self._walk(getattr(value, name)) for name in names)
+            fields = map(self._walk, _digested(type(value))(value))
             return f"{type(value).__name__}({','.join(fields)})"
         if isinstance(value, (Mapping, MappingProxyType)):
             items = sorted((self._walk(k), self._walk(v)) for k, v in value.items())
