@@ -686,8 +686,9 @@ def test_a_quick_context_calls_every_kind_of_callable_as_jinja_does() -> None:
 
 def test_a_page_only_function_gets_the_pages_own_context() -> None:
     """list_items reads only what the page is rendered with: QuickContext hands it the
-    page's context, not Jinja's copy with the block's and loop's names added; in a
-    template, its items are what the same call with Jinja's context makes."""
+    page's context, not Jinja's copy with the block's and loop's names added. In a
+    block that sets its own page_url, its links follow the page's (Jinja's copy would
+    follow the block's), and the items are otherwise the same."""
     from jinja2 import Environment, pass_context
     from jinja2.runtime import Context
 
