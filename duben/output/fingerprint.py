@@ -39,19 +39,10 @@ def _leaf(value: Any) -> str:
 
 @functools.cache
 def _fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """A getter of a leaf dataclass's field values, as one tuple."""
-    return _getter([f.name for f in dataclasses.fields(cls)])
-
-
-@functools.cache
-def _digested(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """A getter of the values a dataclass is digested by: the fields that determine
-    the rest, where its class names them (DIGEST_FIELDS), else all its fields."""
-    return _getter(getattr(cls, "DIGEST_FIELDS", None) or
-                   [f.name for f in dataclasses.fields(cls)])
-
-
-def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of the values a dataclass is digested by, as one tuple: the fields that
+    determine the rest, where its class names them (DIGEST_FIELDS), else all its
+    fields (a leaf's always: duben.model.article names none)."""
+    names = getattr(cls, "DIGEST_FIELDS", None) or [f.name for f in dataclasses.fields(cls)]
     if len(names) == 1:  # (attrgetter of one name gives the value, not a tuple)
         return lambda value: (getattr(value, names[0]),)
     return operator.attrgetter(*names)
@@ -126,7 +117,7 @@ class Digester:
         if type(value).__module__ == _LEAVES:  # an Article and its parts: plain values only
             return _leaf(value)
         if _is_dataclass(type(value)):
-            fields = map(self._walk, _digested(type(value))(value))
+            fields = map(self._walk, _fields(type(value))(value))
             return f"{type(value).__name__}({','.join(fields)})"
         if isinstance(value, (Mapping, MappingProxyType)):
             items = sorted((self._walk(k), self._walk(v)) for k, v in value.items())
