@@ -74,14 +74,11 @@ def make_pages(render: Render, paths: Sequence[str], todo: Sequence[int], staged
     thawed = gc.get_freeze_count() == 0
     gc.freeze()
     try:
-        if workers <= 1 or len(todo) < SMALL or len(runs) <= 1 or not can_fork():
-            for done in map(_work, runs):
-                made += map(_kept, done)
-                tick(len(done))
-        else:
-            for _, done in run_tasks(_work, runs, workers):
-                made += map(_kept, done)
-                tick(len(done))
+        here = workers <= 1 or len(todo) < SMALL or len(runs) <= 1 or not can_fork()
+        for done in (map(_work, runs) if here else
+                     (done for _, done in run_tasks(_work, runs, workers))):
+            made += map(_kept, done)
+            tick(len(done))
     finally:
         _JOB = None
         if thawed:
