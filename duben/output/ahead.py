@@ -22,6 +22,7 @@ from duben.model.article import load_article
 from duben.output.cache import (
     CACHE_DIR,
     BuildCache,
+    file_stat,
     key_of,
     load_pickle,
     slugs_key,
@@ -72,14 +73,10 @@ class _Seeds:
         self.stats: dict[str, tuple[int, int] | None] = {}
 
     def stat(self, path: Path) -> tuple[int, int] | None:
-        """As cache.seed_stat: None for a seed that is not there."""
+        """As cache.file_stat: None for a seed that is not there."""
         key = str(path)
         if key not in self.stats:
-            try:
-                st = os.stat(key)
-                self.stats[key] = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                self.stats[key] = None
+            self.stats[key] = file_stat(key)
         return self.stats[key]
 
     def lines(self, path: Path) -> int | None:

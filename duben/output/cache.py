@@ -109,7 +109,7 @@ class BuildCache:
             return ahead[3]
         st = path.stat()
         old = self.articles.get(shown)
-        seed = seed_stat(root, old[3]) if old else None
+        seed = file_stat(root / old[3].source.file) if old else None
         if old and old[:2] == (st.st_mtime_ns, st.st_size) and old[4] == seed:
             self.fresh_articles[shown] = old
             return old[3]
@@ -121,7 +121,7 @@ class BuildCache:
             digest = article_digest(article)
             self.parsed += 1
         self.fresh_articles[shown] = (st.st_mtime_ns, st.st_size, sha, article,
-                                      seed_stat(root, article), digest)
+                                      file_stat(root / article.source.file), digest)
         return article
 
     def reload(self, path: Path, root: Path) -> Article:
@@ -245,9 +245,10 @@ def slugs_key() -> tuple[Any, ...]:
     return (FORMAT, version("pypinyin"), Path(slugs.__file__).read_bytes())
 
 
-def seed_stat(root: Path, article: Article) -> tuple[int, int] | None:
+def file_stat(path: str | Path) -> tuple[int, int] | None:
+    """(mtime_ns, size), or None for a file that is not there."""
     try:
-        st = os.stat(root / article.source.file)
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size)
