@@ -34,6 +34,7 @@ _READ = 1 << 20
 
 
 def can_fork() -> bool:
+    """This system starts processes by fork (not Windows): children inherit the build."""
     return hasattr(os, "fork")
 
 

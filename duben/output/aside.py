@@ -12,13 +12,14 @@ import os
 from collections.abc import Callable
 
 from duben.atomic import die_with_parent
+from duben.workers import can_fork
 
 
 def aside(task: Callable[[], None]) -> Callable[[], None]:
     """Start `task()` in a forked child; return a function that waits for it. A failed
     task is not reported: a cache that cannot be written is skipped. Without fork,
     the task runs here and now (and its error reaches the caller, as any write's)."""
-    if not hasattr(os, "fork"):
+    if not can_fork():
         task()
         return lambda: None
     parent = os.getpid()
